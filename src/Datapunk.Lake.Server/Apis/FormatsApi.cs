@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Datapunk.Lake.Server.Apis;
+
+public static class FormatsApi
+{
+    public static IEndpointRouteBuilder MapFormatsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/formats", (Lake lake) => TypedResults.Ok(new FormatList(
+            lake.Formats.Importers.Select(i => new FormatView(i.Format, i.Version, i.Description, i.ExamplePath)).ToList())));
+        return app;
+    }
+}
+
+public sealed record FormatList(IReadOnlyList<FormatView> Items);
+
+public sealed record FormatView(string Format, int Version, string Description, string ExamplePath);

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Datapunk.Lake.Imports;
+using Datapunk.Lake.Ingestion;
+
+namespace Datapunk.Lake.Server.Cli;
+
+/// <summary>Prints one line per finished file, and a progress line about once a second during a large file.</summary>
+internal sealed class ConsoleImportObserver(TextWriter output, bool quiet) : IImportObserver
+{
+    private string? _current;
+
+    public void FileStarted(string path, long? length) => _current = path;
+
+    public void FileFinished(ImportFileReport report)
+    {
+        if (quiet && report.Outcome != FileOutcome.Error)
+        {
+            return;
+        }
+
+        var detail = report.Outcome switch
+        {
+            FileOutcome.Parsed when report.Format?.StartsWith("archive.", StringComparison.Ordinal) == true => report.Format,
+            FileOutcome.Parsed => string.Create(CultureInfo.InvariantCulture, $"{report.Format}: {report.RecordsAdded:N0} records added, {report.Duplicates:N0} duplicates"),
+            FileOutcome.Unchanged => $"{report.Format}: already imported",
+            FileOutcome.Kept => "kept, not parsed",
+            _ => $"{report.Position}: {report.Message}",
+        };
+        output.WriteLine($"  {Label(report.Outcome),-9} {report.Path}  ({detail})");
+    }
+
+    public void Progress(ImportSummary summary)
+    {
+        if (quiet)
+        {
+            return;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  ...       {_current}: {summary.FilesDone:N0} files done, {summary.RecordsAdded:N0} records so far"));
+    }
+
+    private static string Label(FileOutcome outcome) => outcome switch
+    {
+        FileOutcome.Parsed => "parsed",
+        FileOutcome.Unchanged => "unchanged",
+        FileOutcome.Kept => "kept",
+        _ => "ERROR",
+    };
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Datapunk.Lake.Imports;
+
+namespace Datapunk.Lake.Server.Cli;
+
+internal static class ImportSummaryPrinter
+{
+    public static void Print(TextWriter output, ImportSummary summary, IReadOnlyList<ImportFileReport> files, TimeSpan? elapsed)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var took = elapsed is { } time ? string.Create(culture, $" in {time.TotalSeconds:F1} s") : "";
+        output.WriteLine($"Import {summary.Id} {summary.State.ToString().ToLowerInvariant()}{took}");
+        if (summary.Message is not null)
+        {
+            output.WriteLine($"  {summary.Message}");
+        }
+
+        output.WriteLine(string.Create(culture, $"  files stored (new blobs):  {summary.FilesStored:N0}"));
+        output.WriteLine(string.Create(culture, $"  files parsed:              {summary.FilesParsed:N0}"));
+        foreach (var format in files.Where(f => f.Outcome == FileOutcome.Parsed && f.Format is not null && !f.Format.StartsWith("archive.", StringComparison.Ordinal))
+                     .GroupBy(f => f.Format!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine(string.Create(culture, $"    {format.Key,-44} {format.Count():N0}"));
+        }
+
+        output.WriteLine(string.Create(culture, $"  files already imported:    {summary.FilesUnchanged:N0}"));
+        output.WriteLine(string.Create(culture, $"  files kept, not parsed:    {summary.FilesKept:N0}"));
+        output.WriteLine(string.Create(culture, $"  records added:             {summary.RecordsAdded:N0}"));
+        output.WriteLine(string.Create(culture, $"  duplicates skipped:        {summary.Duplicates:N0}"));
+        output.WriteLine(string.Create(culture, $"  errors:                    {summary.Errors:N0}"));
+        foreach (var error in files.Where(f => f.Outcome == FileOutcome.Error))
+        {
+            output.WriteLine($"    {error.Path} ({error.Position ?? "whole file"}): {error.Message}");
+        }
+    }
+}

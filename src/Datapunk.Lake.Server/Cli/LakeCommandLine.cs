@@ -1,0 +1,38 @@
+using System.CommandLine;
+
+namespace Datapunk.Lake.Server.Cli;
+
+/// <summary>The <c>lake</c> command: one executable for the server and every tool.</summary>
+public static class LakeCommandLine
+{
+    /// <summary>The data directory option, shared by every command.</summary>
+    public static readonly Option<string?> DataDirectory = new("--data-dir")
+    {
+        Description = $"The data directory (database and blobs). Default: ${LakeOptions.DataDirectoryVariable}, else ~/.local/share/datapunk-lake.",
+        Recursive = true,
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Datapunk Lake: keep your exported data, query it, and decide who sees it.");
+        root.Options.Add(DataDirectory);
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(ImportsCommand.Create());
+        root.Subcommands.Add(RecordsCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(FormatsCommand.Create());
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>Opens the lake in the data directory chosen by option or environment.</summary>
+    public static Task<Lake> OpenLakeAsync(ParseResult result, string? account, CancellationToken cancellationToken)
+    {
+        var options = new LakeOptions
+        {
+            DataDirectory = LakeOptions.ResolveDataDirectory(result.GetValue(DataDirectory)),
+            Account = account ?? "owner",
+        };
+        return Lake.OpenAsync(options, cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Datapunk.Lake.Server.Apis;
+
+namespace Datapunk.Lake.Server.Hosting;
+
+/// <summary>Composes the HTTP server over an opened lake.</summary>
+public static class LakeServer
+{
+    /// <param name="configure">Runs last on the builder; tests use it to put in a test server.</param>
+    public static WebApplication Build(Lake lake, ServerOptions options, string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+        });
+
+        builder.Services.AddSingleton(lake);
+        builder.Services.AddSingleton<ImportQueue>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ImportQueue>());
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthApi();
+        app.MapImportsApi();
+        app.MapRecordsApi();
+        app.MapBlobsApi();
+        app.MapDatasetsApi();
+        app.MapFormatsApi();
+        return app;
+    }
+}

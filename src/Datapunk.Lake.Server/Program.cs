@@ -1,0 +1,3 @@
+using Datapunk.Lake.Server.Cli;
+
+return await LakeCommandLine.RunAsync(args);

@@ -1,0 +1,29 @@
+namespace Datapunk.Lake.Ingestion.Google;
+
+/// <summary>Names of the Google datasets: <c>google/PRODUCT/ACCOUNT</c>.</summary>
+public static class GoogleDatasets
+{
+    /// <summary>Every location source (Records.json, Semantic Location History, on-device Timeline) shares one dataset, so their merge keys can meet.</summary>
+    public static string LocationHistory(string account) => $"google/location-history/{account}";
+
+    /// <summary>My Activity per product, with the product name in lower-case words joined by '-'.</summary>
+    public static string MyActivity(string product, string account) => $"google/my-activity/{Slug(product)}/{account}";
+
+    public static string Slug(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.Trim().ToLowerInvariant())
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        return builder.ToString().Trim('-') is { Length: > 0 } slug ? slug : "unknown";
+    }
+}

@@ -1,0 +1,36 @@
+using Datapunk.Lake.Records;
+
+namespace Datapunk.Lake.Ingestion;
+
+/// <summary>
+/// Turns the files of one format into records. Importers are matched to a file by its content, with its
+/// path only as a hint, and read it as a stream: memory must not grow with the size of the file.
+/// </summary>
+public interface IFormatImporter
+{
+    /// <summary>A stable name, such as <c>google.location-history.records</c>, stored with every parse.</summary>
+    string Format { get; }
+
+    /// <summary>Bump when the records this importer makes for the same input change, so files are parsed again.</summary>
+    int Version { get; }
+
+    /// <summary>One line for <c>lake formats</c>.</summary>
+    string Description { get; }
+
+    /// <summary>Where the format usually sits in an export, for <c>lake formats</c>.</summary>
+    string ExamplePath { get; }
+
+    /// <summary>True when the file's first bytes (and, as a hint only, its path) show this format.</summary>
+    bool CanRead(FileSniff sniff);
+
+    /// <summary>
+    /// Reads the whole file and yields its records in file order.
+    /// </summary>
+    /// <exception cref="ImportFormatException">The file breaks the format; the message says where and why.</exception>
+    IEnumerable<RecordDraft> Read(Stream content, ImportFileContext context);
+}
+
+/// <summary>What an importer knows about the file it reads.</summary>
+/// <param name="Path">The path inside the archive or folder, with '/' separators.</param>
+/// <param name="Account">The account the export belongs to; part of every dataset name.</param>
+public sealed record ImportFileContext(string Path, string Account, string BlobSha256, long Length, CancellationToken CancellationToken);

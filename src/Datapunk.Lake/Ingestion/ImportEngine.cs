@@ -1,0 +1,414 @@
+using System.Diagnostics;
+using Datapunk.Lake.Blobs;
+using Datapunk.Lake.Imports;
+using Datapunk.Lake.Ingestion.Archives;
+using Datapunk.Lake.Ingestion.Json;
+using Datapunk.Lake.Storage;
+
+namespace Datapunk.Lake.Ingestion;
+
+/// <summary>
+/// Runs imports: stores every original as a blob first, then matches each file to an importer by content
+/// and writes its records in one transaction per file.
+/// </summary>
+/// <remarks>
+/// The order of the steps is what keeps the invariants:
+/// 1. The bytes of a file go to the blob store before anything parses them, so a parse failure never loses one.
+/// 2. A file's records are written in a transaction that also marks the file as parsed; a crash before the
+///    commit leaves nothing, and the next run parses the file again.
+/// 3. Record ids come from each kind's merge key and are inserted with "insert or ignore", so running an
+///    import again, or importing an overlapping export, adds no duplicates.
+/// </remarks>
+public sealed class ImportEngine
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IRecordStore _store;
+    private readonly IBlobStore _blobs;
+    private readonly FormatRegistry _formats;
+    private readonly ImportLimits _limits;
+
+    public ImportEngine(IRecordStore store, IBlobStore blobs, FormatRegistry formats, ImportLimits limits)
+    {
+        _store = store;
+        _blobs = blobs;
+        _formats = formats;
+        _limits = limits;
+    }
+
+    /// <summary>Runs a queued import to its end. Per-file problems are reported in the import, not thrown.</summary>
+    public async Task<ImportSummary> RunAsync(ImportJob job, IReadOnlyList<ImportSource> sources, IImportObserver? observer, CancellationToken cancellationToken)
+    {
+        var run = new Run(job, observer ?? NullImportObserver.Instance) { Store = _store };
+        job.TransitionTo(ImportState.Running);
+        await _store.UpdateImportAsync(job.Summary, cancellationToken);
+
+        try
+        {
+            foreach (var source in sources)
+            {
+                await ImportSourceAsync(run, source, cancellationToken);
+            }
+
+            job.TransitionTo(ImportState.Succeeded);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            job.TransitionTo(ImportState.Cancelled, "The import was cancelled. Run it again to finish it; files already parsed are not parsed twice.");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArchiveReadException)
+        {
+            job.TransitionTo(ImportState.Failed, exception.Message);
+        }
+
+        await _store.UpdateImportAsync(job.Summary, CancellationToken.None);
+        return job.Summary;
+    }
+
+    private async Task ImportSourceAsync(Run run, ImportSource source, CancellationToken cancellationToken)
+    {
+        if (source.BlobSha256 is { } sha)
+        {
+            await ImportStoredAsync(run, sha, source.DisplayName, topLevel: true, cancellationToken);
+            return;
+        }
+
+        var path = source.LocalPath ?? throw new ArgumentException("An import source needs a local path or a blob.", nameof(source));
+        if (Directory.Exists(path))
+        {
+            var root = Path.GetFullPath(path);
+            var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            run.Job.Update(s => s with { BytesTotal = s.BytesTotal + files.Sum(f => new FileInfo(f).Length) });
+            foreach (var file in files)
+            {
+                var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                await ImportLocalFileAsync(run, file, relative, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"'{path}' does not exist. Pass a Takeout .zip or .tgz, an extracted folder or a single export file.", path);
+        }
+
+        run.Job.Update(s => s with { BytesTotal = s.BytesTotal + new FileInfo(path).Length });
+        await ImportLocalFileAsync(run, path, source.DisplayName, cancellationToken);
+    }
+
+    private async Task ImportLocalFileAsync(Run run, string file, string displayPath, CancellationToken cancellationToken)
+    {
+        BlobPutResult blob;
+        await using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            blob = await StoreAsync(run, input, cancellationToken);
+        }
+
+        if (run.Job.Summary.SourceBlob is null)
+        {
+            run.Job.Update(s => s with { SourceBlob = blob.Sha256 });
+        }
+
+        await ImportStoredAsync(run, blob.Sha256, displayPath, topLevel: true, cancellationToken, alreadyCounted: true);
+    }
+
+    /// <summary>Expands a stored archive, or parses a stored file.</summary>
+    private async Task ImportStoredAsync(Run run, string sha256, string path, bool topLevel, CancellationToken cancellationToken, bool alreadyCounted = false)
+    {
+        await using var content = await _blobs.OpenReadAsync(sha256, cancellationToken)
+            ?? throw new IOException($"Blob {sha256} of '{path}' is missing from the blob store.");
+        var length = content.CanSeek ? content.Length : 0;
+        var head = await ReadHeadAsync(content, cancellationToken);
+
+        if (!alreadyCounted)
+        {
+            run.Job.Update(s => s with { BytesTotal = s.BytesTotal + length, SourceBlob = s.SourceBlob ?? sha256 });
+        }
+
+        var kind = ArchiveReaders.Detect(head.Span);
+        if (topLevel && kind != ArchiveKind.None)
+        {
+            content.Position = 0;
+            await ExpandArchiveAsync(run, content, kind, sha256, path, length, cancellationToken);
+            return;
+        }
+
+        content.Position = 0;
+        await ParseAsync(run, content, sha256, length, path, cancellationToken);
+        run.Job.Update(s => s with { BytesDone = s.BytesDone + length });
+    }
+
+    private async Task ExpandArchiveAsync(Run run, Stream content, ArchiveKind kind, string archiveSha, string archivePath, long archiveLength, CancellationToken cancellationToken)
+    {
+        var archiveReport = new ImportFileReport(run.NextSequence(), archivePath, archiveSha, archiveLength, "archive." + kind.ToString().ToLowerInvariant(), FileOutcome.Parsed, 0, 0, null, null);
+        var counting = new CountingStream(content);
+
+        IEnumerable<ArchiveEntry> entries = kind switch
+        {
+            ArchiveKind.Zip => ArchiveReaders.ReadZip(counting, damage => archiveReport = archiveReport with { Outcome = FileOutcome.Error, Message = damage, Position = "end of file" }),
+            _ => ArchiveReaders.ReadTar(counting),
+        };
+
+        var entryCount = 0;
+        try
+        {
+            foreach (var entry in entries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (++entryCount > _limits.MaxEntries)
+                {
+                    throw new ArchiveReadException($"The archive holds more than {_limits.MaxEntries:N0} files, the most one import accepts.", $"entry {entryCount}");
+                }
+
+                await ImportEntryAsync(run, entry, entryCount, kind, counting, cancellationToken);
+            }
+        }
+        catch (ArchiveReadException exception)
+        {
+            archiveReport = archiveReport with { Outcome = FileOutcome.Error, Message = exception.Message, Position = exception.Position };
+        }
+
+        await FinishFileAsync(run, archiveReport, cancellationToken);
+        run.Job.Update(s => s with { BytesDone = s.BytesDone + archiveLength });
+    }
+
+    private async Task ImportEntryAsync(Run run, ArchiveEntry entry, int index, ArchiveKind kind, CountingStream archive, CancellationToken cancellationToken)
+    {
+        var path = ArchivePaths.Normalize(entry.Path, out var problem);
+        var displayPath = path ?? entry.Path;
+        run.Observer.FileStarted(displayPath, entry.DeclaredLength);
+
+        BlobPutResult blob;
+        try
+        {
+            var archiveStart = archive.BytesRead;
+            await using var raw = entry.Open();
+
+            // A zip states each entry's compressed size; a tar.gz does not, so its ratio is taken over the
+            // compressed bytes consumed since the entry began.
+            var compressed = entry.CompressedLength is { } known && kind == ArchiveKind.Zip
+                ? () => known
+                : (Func<long>)(() => archive.BytesRead - archiveStart);
+            await using var guarded = new GuardedStream(raw, _limits, compressed);
+            blob = await StoreAsync(run, guarded, cancellationToken);
+        }
+        catch (Exception exception) when (exception is ArchiveBombException or InvalidDataException or IOException or NotSupportedException
+                                            or SharpCompress.Common.ArchiveException or SharpCompress.Common.IncompleteArchiveException)
+        {
+            var message = exception is ArchiveBombException
+                ? exception.Message + " Nothing of it was stored; the archive itself is kept."
+                : $"The entry cannot be read: {exception.Message}. The archive is probably truncated or damaged; download or export it again.";
+            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), displayPath, null, entry.DeclaredLength ?? 0, null, FileOutcome.Error, 0, 0, message, $"entry {index} of the archive"), cancellationToken);
+            if (exception is not ArchiveBombException && kind != ArchiveKind.Zip)
+            {
+                // A streamed archive cannot go on past an entry it could not read.
+                throw new ArchiveReadException("The archive cannot be read past this entry.", $"entry {index}", exception);
+            }
+
+            return;
+        }
+
+        if (path is null)
+        {
+            var message = $"Rejected entry '{entry.Path}': {problem ?? "the entry path is empty"}. Its bytes were stored as blob {blob.Sha256} but not parsed.";
+            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), entry.Path, blob.Sha256, blob.Length, null, FileOutcome.Error, 0, 0, message, $"entry {index} of the archive"), cancellationToken);
+            return;
+        }
+
+        await using var content = await _blobs.OpenReadAsync(blob.Sha256, cancellationToken)
+            ?? throw new IOException($"Blob {blob.Sha256} of '{path}' vanished from the blob store right after it was stored.");
+        await ParseAsync(run, content, blob.Sha256, blob.Length, path, cancellationToken);
+    }
+
+    private async Task<BlobPutResult> StoreAsync(Run run, Stream content, CancellationToken cancellationToken)
+    {
+        var blob = await _blobs.PutAsync(content, cancellationToken);
+        await _store.RegisterBlobAsync(blob, cancellationToken);
+        if (blob.Created)
+        {
+            run.Job.Update(s => s with { FilesStored = s.FilesStored + 1 });
+        }
+
+        return blob;
+    }
+
+    /// <summary>Detects the format of one stored file and writes its records, all of them or none.</summary>
+    private async Task ParseAsync(Run run, Stream content, string sha256, long length, string path, CancellationToken cancellationToken)
+    {
+        run.Observer.FileStarted(path, length);
+        var head = await ReadHeadAsync(content, cancellationToken);
+        content.Position = 0;
+        var sniff = new FileSniff(path, length, SkipByteOrderMark(head));
+        var importer = _formats.Detect(sniff);
+
+        if (importer is null)
+        {
+            await FinishFileAsync(run, await DescribeUnparsedAsync(run, content, sniff, sha256, cancellationToken), cancellationToken);
+            return;
+        }
+
+        var key = new FileParseKey(sha256, importer.Format, importer.Version, run.Job.Summary.Account);
+        if (await _store.IsFileParsedAsync(key, cancellationToken))
+        {
+            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Unchanged, 0, 0,
+                "Already imported earlier; nothing new in this file.", null), cancellationToken);
+            return;
+        }
+
+        var progress = new ProgressStream(content, bytes => run.ReportFileProgress(bytes));
+        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken);
+        ImportFileReport report;
+        try
+        {
+            // The parse is synchronous (Utf8JsonReader and the SQLite writer are), so it runs on a pool thread.
+            report = await Task.Run(() =>
+            {
+                using var writer = _store.BeginFile(run.Job.Id, path, key);
+                foreach (var draft in importer.Read(progress, context))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    writer.Add(draft);
+                }
+
+                writer.Commit();
+                return new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Parsed, writer.Added, writer.Duplicates, null, null);
+            }, cancellationToken);
+        }
+        catch (ImportFormatException exception)
+        {
+            report = new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Error, 0, 0,
+                $"{exception.Message} No record of this file was added; the original is stored as blob {sha256}.", exception.Position);
+        }
+
+        run.ReportFileProgress(0);
+        await FinishFileAsync(run, report, cancellationToken);
+    }
+
+    /// <summary>Reports a file no importer claims: kept, unless it is empty or is JSON that does not parse.</summary>
+    private static async Task<ImportFileReport> DescribeUnparsedAsync(Run run, Stream content, FileSniff sniff, string sha256, CancellationToken cancellationToken)
+    {
+        if (sniff.Length == 0)
+        {
+            return new ImportFileReport(run.NextSequence(), sniff.Path, sha256, 0, null, FileOutcome.Error, 0, 0,
+                "The file is empty (0 bytes), so there is nothing to import. The export may be incomplete; check the file in the original archive.", "byte 0");
+        }
+
+        var looksLikeJson = sniff.Json.Root != System.Text.Json.JsonValueKind.Undefined || sniff.Extension == ".json";
+        if (!looksLikeJson)
+        {
+            return new ImportFileReport(run.NextSequence(), sniff.Path, sha256, sniff.Length, null, FileOutcome.Kept, 0, 0, "Kept, not parsed: no importer recognises this file.", null);
+        }
+
+        var error = await Task.Run(() => ValidateJson(content), cancellationToken);
+        return error is null
+            ? new ImportFileReport(run.NextSequence(), sniff.Path, sha256, sniff.Length, null, FileOutcome.Kept, 0, 0, "Kept, not parsed: valid JSON, but no importer recognises its structure.", null)
+            : new ImportFileReport(run.NextSequence(), sniff.Path, sha256, sniff.Length, null, FileOutcome.Error, 0, 0,
+                $"{error.Message} The original is stored as blob {sha256}.", error.Position);
+    }
+
+    private static ImportFormatException? ValidateJson(Stream content)
+    {
+        using var reader = new JsonStreamReader(content);
+        try
+        {
+            if (reader.Read() == System.Text.Json.JsonTokenType.None)
+            {
+                return new ImportFormatException("The file holds no JSON value.", "byte 0");
+            }
+
+            if (reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
+            {
+                var depth = 1;
+                while (depth > 0)
+                {
+                    var token = reader.Read();
+                    if (token == System.Text.Json.JsonTokenType.None)
+                    {
+                        return new ImportFormatException("The file ends in the middle of the JSON document; it is probably truncated. Export or download it again.", reader.PositionAt(reader.TokenOffset));
+                    }
+
+                    depth += token switch
+                    {
+                        System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray => 1,
+                        System.Text.Json.JsonTokenType.EndObject or System.Text.Json.JsonTokenType.EndArray => -1,
+                        _ => 0,
+                    };
+                }
+            }
+
+            reader.ExpectEnd();
+            return null;
+        }
+        catch (ImportFormatException exception)
+        {
+            return exception;
+        }
+    }
+
+    private static async Task FinishFileAsync(Run run, ImportFileReport report, CancellationToken cancellationToken)
+    {
+        run.Job.Update(s => s with
+        {
+            FilesDone = s.FilesDone + 1,
+            FilesParsed = s.FilesParsed + (report.Outcome == FileOutcome.Parsed && !IsArchive(report) ? 1 : 0),
+            FilesKept = s.FilesKept + (report.Outcome == FileOutcome.Kept ? 1 : 0),
+            FilesUnchanged = s.FilesUnchanged + (report.Outcome == FileOutcome.Unchanged ? 1 : 0),
+            Errors = s.Errors + (report.Outcome == FileOutcome.Error ? 1 : 0),
+            RecordsAdded = s.RecordsAdded + report.RecordsAdded,
+            Duplicates = s.Duplicates + report.Duplicates,
+        });
+        await run.Store.AddImportFileAsync(run.Job.Id, report, CancellationToken.None);
+        run.Observer.FileFinished(report);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static bool IsArchive(ImportFileReport report) => report.Format?.StartsWith("archive.", StringComparison.Ordinal) == true;
+
+    private static async Task<ReadOnlyMemory<byte>> ReadHeadAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[FileSniff.HeadLength];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        {
+            total += read;
+        }
+
+        return buffer.AsMemory(0, total);
+    }
+
+    private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> head) =>
+        head.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? head[3..] : head;
+
+    /// <summary>The state of one running import shared by its steps.</summary>
+    private sealed class Run(ImportJob job, IImportObserver observer)
+    {
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private int _sequence;
+
+        public ImportJob Job { get; } = job;
+
+        public IImportObserver Observer { get; } = observer;
+
+        public IRecordStore Store { get; set; } = null!;
+
+        public long CurrentFileBytes { get; private set; }
+
+        public int NextSequence() => Interlocked.Increment(ref _sequence);
+
+        public void ReportFileProgress(long bytes)
+        {
+            CurrentFileBytes = bytes;
+            if (_sinceProgress.Elapsed < ProgressInterval)
+            {
+                return;
+            }
+
+            _sinceProgress.Restart();
+            Observer.Progress(Job.Summary);
+        }
+    }
+}

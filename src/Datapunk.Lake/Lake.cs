@@ -1,0 +1,47 @@
+using Datapunk.Lake.Blobs;
+using Datapunk.Lake.Blobs.FileSystem;
+using Datapunk.Lake.Ingestion;
+using Datapunk.Lake.Storage;
+using Datapunk.Lake.Storage.Sqlite;
+
+namespace Datapunk.Lake;
+
+/// <summary>
+/// One opened lake: the stores over a data directory, migrated and ready, and the import engine over them.
+/// The CLI, the server and the tests all start here.
+/// </summary>
+public sealed class Lake
+{
+    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats)
+    {
+        Options = options;
+        Records = records;
+        Blobs = blobs;
+        Formats = formats;
+        Engine = new ImportEngine(records, blobs, formats, options.Limits);
+    }
+
+    public LakeOptions Options { get; }
+
+    public IRecordStore Records { get; }
+
+    public IBlobStore Blobs { get; }
+
+    public FormatRegistry Formats { get; }
+
+    public ImportEngine Engine { get; }
+
+    /// <summary>Opens the embedded store in the data directory, creating it and applying migrations as needed.</summary>
+    public static async Task<Lake> OpenAsync(LakeOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var records = new SqliteRecordStore(options.DatabasePath);
+        await records.MigrateAsync(cancellationToken);
+
+        var blobs = new FileSystemBlobStore(options.BlobDirectory);
+
+        // A write that is still running touches its temporary file at least every few seconds.
+        blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
+        return new Lake(options, records, blobs, KnownFormats.CreateRegistry());
+    }
+}

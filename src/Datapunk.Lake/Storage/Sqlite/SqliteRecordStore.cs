@@ -1,0 +1,461 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Datapunk.Lake.Blobs;
+using Datapunk.Lake.Imports;
+using Datapunk.Lake.Records;
+using Microsoft.Data.Sqlite;
+
+namespace Datapunk.Lake.Storage.Sqlite;
+
+/// <summary>The embedded record store: one SQLite database file in WAL mode.</summary>
+public sealed class SqliteRecordStore : IRecordStore
+{
+    private readonly string _connectionString;
+
+    public SqliteRecordStore(string databasePath)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    internal SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+
+        // WAL lets readers go on while an import writes. NORMAL synchronisation in WAL mode is durable
+        // across an application crash; only a power loss can undo the last commits, never corrupt them.
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    public Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        var applied = new HashSet<long>();
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = "SELECT version FROM schema_migrations";
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                applied.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var migration in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = migration.Sql;
+            command.ExecuteNonQuery();
+
+            command.CommandText = "INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($version, $name, $now)";
+            command.Parameters.AddWithValue("$version", migration.Version);
+            command.Parameters.AddWithValue("$name", migration.Name);
+            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The versions of every migration applied to this database, in order.</summary>
+    public IReadOnlyList<int> AppliedMigrations()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_migrations ORDER BY version";
+        using var reader = command.ExecuteReader();
+        var versions = new List<int>();
+        while (reader.Read())
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+
+    public Task RegisterBlobAsync(BlobPutResult blob, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO blobs (sha256, size, first_seen_ms) VALUES ($sha, $size, $now)";
+        command.Parameters.AddWithValue("$sha", blob.Sha256);
+        command.Parameters.AddWithValue("$size", blob.Length);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsBlobRegisteredAsync(string sha256, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM blobs WHERE sha256 = $sha";
+        command.Parameters.AddWithValue("$sha", sha256);
+        return Task.FromResult(command.ExecuteScalar() is not null);
+    }
+
+    public Task CreateImportAsync(ImportSummary import, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO imports (id, source, account, state, created_ms)
+            VALUES ($id, $source, $account, $state, $created)
+            """;
+        command.Parameters.AddWithValue("$id", import.Id);
+        command.Parameters.AddWithValue("$source", import.Source);
+        command.Parameters.AddWithValue("$account", import.Account);
+        command.Parameters.AddWithValue("$state", import.State.ToString());
+        command.Parameters.AddWithValue("$created", import.CreatedAt.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+        return UpdateImportAsync(import, cancellationToken);
+    }
+
+    public Task UpdateImportAsync(ImportSummary import, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE imports SET state = $state, started_ms = $started, finished_ms = $finished, source_blob = $blob,
+                bytes_total = $bytesTotal, bytes_done = $bytesDone, files_done = $filesDone, files_stored = $filesStored,
+                files_parsed = $filesParsed, files_unchanged = $filesUnchanged, files_kept = $filesKept, errors = $errors,
+                records_added = $records, duplicates = $duplicates, message = $message
+            WHERE id = $id
+            """;
+        command.Parameters.AddWithValue("$id", import.Id);
+        command.Parameters.AddWithValue("$state", import.State.ToString());
+        command.Parameters.AddWithValue("$started", (object?)import.StartedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$finished", (object?)import.FinishedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$blob", (object?)import.SourceBlob ?? DBNull.Value);
+        command.Parameters.AddWithValue("$bytesTotal", import.BytesTotal);
+        command.Parameters.AddWithValue("$bytesDone", import.BytesDone);
+        command.Parameters.AddWithValue("$filesDone", import.FilesDone);
+        command.Parameters.AddWithValue("$filesStored", import.FilesStored);
+        command.Parameters.AddWithValue("$filesParsed", import.FilesParsed);
+        command.Parameters.AddWithValue("$filesUnchanged", import.FilesUnchanged);
+        command.Parameters.AddWithValue("$filesKept", import.FilesKept);
+        command.Parameters.AddWithValue("$errors", import.Errors);
+        command.Parameters.AddWithValue("$records", import.RecordsAdded);
+        command.Parameters.AddWithValue("$duplicates", import.Duplicates);
+        command.Parameters.AddWithValue("$message", (object?)import.Message ?? DBNull.Value);
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    public Task AddImportFileAsync(string importId, ImportFileReport report, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT OR REPLACE INTO import_files (import_id, seq, path, blob_sha256, size, format, outcome, records_added, duplicates, message, position)
+            VALUES ($import, $seq, $path, $blob, $size, $format, $outcome, $records, $duplicates, $message, $position)
+            """;
+        command.Parameters.AddWithValue("$import", importId);
+        command.Parameters.AddWithValue("$seq", report.Sequence);
+        command.Parameters.AddWithValue("$path", report.Path);
+        command.Parameters.AddWithValue("$blob", (object?)report.BlobSha256 ?? DBNull.Value);
+        command.Parameters.AddWithValue("$size", report.Size);
+        command.Parameters.AddWithValue("$format", (object?)report.Format ?? DBNull.Value);
+        command.Parameters.AddWithValue("$outcome", report.Outcome.ToString());
+        command.Parameters.AddWithValue("$records", report.RecordsAdded);
+        command.Parameters.AddWithValue("$duplicates", report.Duplicates);
+        command.Parameters.AddWithValue("$message", (object?)report.Message ?? DBNull.Value);
+        command.Parameters.AddWithValue("$position", (object?)report.Position ?? DBNull.Value);
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    public Task<ImportSummary?> GetImportAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ImportColumns} FROM imports WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadImport(reader) : null);
+    }
+
+    public Task<IReadOnlyList<ImportSummary>> ListImportsAsync(int limit, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ImportColumns} FROM imports ORDER BY created_ms DESC, id LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var imports = new List<ImportSummary>();
+        while (reader.Read())
+        {
+            imports.Add(ReadImport(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<ImportSummary>>(imports);
+    }
+
+    public Task<IReadOnlyList<ImportFileReport>> GetImportFilesAsync(string importId, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, path, blob_sha256, size, format, outcome, records_added, duplicates, message, position
+            FROM import_files WHERE import_id = $id ORDER BY seq
+            """;
+        command.Parameters.AddWithValue("$id", importId);
+        using var reader = command.ExecuteReader();
+        var files = new List<ImportFileReport>();
+        while (reader.Read())
+        {
+            files.Add(new ImportFileReport(
+                reader.GetInt32(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                Enum.Parse<FileOutcome>(reader.GetString(5)),
+                reader.GetInt64(6),
+                reader.GetInt64(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
+        }
+
+        return Task.FromResult<IReadOnlyList<ImportFileReport>>(files);
+    }
+
+    public Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT 1 FROM parsed_files
+            WHERE blob_sha256 = $blob AND format = $format AND format_version = $version AND account = $account
+            """;
+        command.Parameters.AddWithValue("$blob", key.BlobSha256);
+        command.Parameters.AddWithValue("$format", key.Format);
+        command.Parameters.AddWithValue("$version", key.FormatVersion);
+        command.Parameters.AddWithValue("$account", key.Account);
+        return Task.FromResult(command.ExecuteScalar() is not null);
+    }
+
+    public IFileRecordWriter BeginFile(string importId, string path, FileParseKey key) =>
+        new SqliteFileRecordWriter(Open(), importId, path, key);
+
+    public Task<RecordPage> QueryRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder($"SELECT {RecordColumns} FROM records WHERE 1 = 1");
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+
+        if (query.From is { } from)
+        {
+            sql.Append(" AND start_ms >= $from");
+            command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Append(" AND start_ms < $to");
+            command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        }
+
+        AppendIn(sql, command, "kind", query.Kinds);
+        AppendIn(sql, command, "dataset", query.Datasets);
+
+        if (query.Box is { } box)
+        {
+            sql.Append(" AND seq IN (SELECT seq FROM records_place WHERE max_lat >= $minLat AND min_lat <= $maxLat AND max_lon >= $minLon AND min_lon <= $maxLon)");
+            command.Parameters.AddWithValue("$minLat", box.MinLatitude);
+            command.Parameters.AddWithValue("$maxLat", box.MaxLatitude);
+            command.Parameters.AddWithValue("$minLon", box.MinLongitude);
+            command.Parameters.AddWithValue("$maxLon", box.MaxLongitude);
+        }
+
+        if (query.Cursor is not null)
+        {
+            var (cursorStart, cursorSeq) = RecordCursor.Decode(query.Cursor);
+            sql.Append(" AND (start_ms > $cursorStart OR (start_ms = $cursorStart AND seq > $cursorSeq))");
+            command.Parameters.AddWithValue("$cursorStart", cursorStart);
+            command.Parameters.AddWithValue("$cursorSeq", cursorSeq);
+        }
+
+        sql.Append(" ORDER BY start_ms, seq LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<LakeRecord>();
+        long lastStart = 0;
+        long lastSeq = 0;
+        string? next = null;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (items.Count == query.Limit)
+            {
+                next = RecordCursor.Encode(lastStart, lastSeq);
+                break;
+            }
+
+            items.Add(ReadRecord(reader));
+            lastStart = reader.GetInt64(reader.GetOrdinal("start_ms"));
+            lastSeq = reader.GetInt64(reader.GetOrdinal("seq"));
+        }
+
+        return Task.FromResult(new RecordPage(items, next));
+    }
+
+    public Task<LakeRecord?> GetRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadRecord(reader) : null);
+    }
+
+    public Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, record_count, first_ms, last_ms FROM datasets WHERE record_count > 0 ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var datasets = new List<DatasetSummary>();
+        while (reader.Read())
+        {
+            datasets.Add(new DatasetSummary(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+        }
+
+        return Task.FromResult<IReadOnlyList<DatasetSummary>>(datasets);
+    }
+
+    public Task<long> CountRecordsAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM records";
+        return Task.FromResult((long)command.ExecuteScalar()!);
+    }
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM schema_migrations";
+            command.ExecuteScalar();
+            return Task.FromResult(true);
+        }
+        catch (SqliteException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    private const string ImportColumns = """
+        id, source, account, state, created_ms, started_ms, finished_ms, source_blob, bytes_total, bytes_done,
+        files_done, files_stored, files_parsed, files_unchanged, files_kept, errors, records_added, duplicates, message
+        """;
+
+    private const string RecordColumns = """
+        seq, id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon, accuracy_m, title, body,
+        attributes, blob_sha256, path, pointer, byte_offset, import_id
+        """;
+
+    private static ImportSummary ReadImport(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Source = reader.GetString(1),
+        Account = reader.GetString(2),
+        State = Enum.Parse<ImportState>(reader.GetString(3)),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+        StartedAt = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        FinishedAt = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        SourceBlob = reader.IsDBNull(7) ? null : reader.GetString(7),
+        BytesTotal = reader.GetInt64(8),
+        BytesDone = reader.GetInt64(9),
+        FilesDone = reader.GetInt32(10),
+        FilesStored = reader.GetInt32(11),
+        FilesParsed = reader.GetInt32(12),
+        FilesUnchanged = reader.GetInt32(13),
+        FilesKept = reader.GetInt32(14),
+        Errors = reader.GetInt32(15),
+        RecordsAdded = reader.GetInt64(16),
+        Duplicates = reader.GetInt64(17),
+        Message = reader.IsDBNull(18) ? null : reader.GetString(18),
+    };
+
+    private static LakeRecord ReadRecord(SqliteDataReader reader)
+    {
+        var startOffset = reader.IsDBNull(5) ? (int?)null : reader.GetInt32(5);
+        var start = ToTime(reader.GetInt64(4), startOffset);
+        DateTimeOffset? end = reader.IsDBNull(6) ? null : ToTime(reader.GetInt64(6), reader.IsDBNull(7) ? startOffset : reader.GetInt32(7));
+
+        return new LakeRecord(
+            Id: reader.GetString(1),
+            Dataset: reader.GetString(2),
+            Kind: reader.GetString(3),
+            Start: start,
+            StartOffsetKnown: startOffset is not null,
+            End: end,
+            Latitude: reader.IsDBNull(8) ? null : reader.GetDouble(8),
+            Longitude: reader.IsDBNull(9) ? null : reader.GetDouble(9),
+            AccuracyMeters: reader.IsDBNull(10) ? null : reader.GetDouble(10),
+            Title: reader.IsDBNull(11) ? null : reader.GetString(11),
+            Text: reader.IsDBNull(12) ? null : reader.GetString(12),
+            Attributes: reader.IsDBNull(13) ? null : JsonNode.Parse(reader.GetString(13))?.AsObject(),
+            Provenance: new Provenance(
+                reader.GetString(14),
+                reader.GetString(15),
+                reader.IsDBNull(16) ? null : reader.GetString(16),
+                reader.IsDBNull(17) ? null : reader.GetInt64(17),
+                reader.GetString(18)));
+    }
+
+    private static DateTimeOffset ToTime(long unixMilliseconds, int? offsetMinutes) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToOffset(TimeSpan.FromMinutes(offsetMinutes ?? 0));
+
+    private static void AppendIn(StringBuilder sql, SqliteCommand command, string column, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $" AND {column} IN (");
+        for (var i = 0; i < values.Count; i++)
+        {
+            var name = $"${column}{i}";
+            sql.Append(i == 0 ? name : ", " + name);
+            command.Parameters.AddWithValue(name, values[i]);
+        }
+
+        sql.Append(')');
+    }
+}
