@@ -19,7 +19,7 @@ namespace Datapunk.Lake.Ingestion.Html;
 /// </remarks>
 internal sealed class HtmlTokenizer : IDisposable
 {
-    /// <summary>The largest tag or run of text between two tags that the tokenizer holds in memory.</summary>
+    /// <summary>The largest tag or run of text between two tags that the tokenizer keeps in memory.</summary>
     public const int MaxTokenBytes = 16 * 1024 * 1024;
 
     private const int InitialBufferSize = 64 * 1024;

@@ -9,10 +9,10 @@ namespace Datapunk.Lake.Ingestion.Google.MyActivity;
 /// <remarks>
 /// Titles start with a verb ("Searched for …", "Visited …", "Watched …") in English, French and Spanish,
 /// and German puts the participle first for searches ("Gesucht nach: …") but last for pages and videos
-/// ("… aufgerufen", "… angesehen"). The wording below was checked against real exports where one was
-/// available (English, "Gesucht nach:", "… aufgerufen", "Has visto", "Vous avez recherché", "Vous avez
-/// regardé"); the other forms follow Google's translations of the same phrases.
-/// NOTE: a title in a language not listed here gives the kind <c>activity</c>; its record is still complete.
+/// ("… aufgerufen", "… angesehen"). English, "Gesucht nach:", "… aufgerufen", "Has visto", "Vous avez
+/// recherché" and "Vous avez regardé" appear in public test fixtures of tools that parse real exports.
+/// NOTE: the other forms are unverified guesses at Google's wording.
+/// A title in a language not listed here gives the kind <c>activity</c>, and its record is otherwise complete.
 /// </remarks>
 internal static class ActivityTitles
 {

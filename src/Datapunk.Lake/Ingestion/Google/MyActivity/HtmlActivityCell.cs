@@ -1,6 +1,6 @@
 namespace Datapunk.Lake.Ingestion.Google.MyActivity;
 
-/// <summary>The cells of a My Activity HTML entry, told apart by their CSS classes.</summary>
+/// <summary>The cells of a My Activity HTML entry, identified by their CSS classes.</summary>
 internal enum HtmlActivityCell
 {
     None,
@@ -14,6 +14,6 @@ internal enum HtmlActivityCell
     /// <summary><c>div.content-cell.mdl-typography--caption</c>: "Products:", "Locations:", "Details:" and "Why is this here?".</summary>
     Caption,
 
-    /// <summary>Any other cell, such as the right-hand content cell that holds image previews.</summary>
+    /// <summary>Any other cell, such as the right-hand content cell that contains image previews.</summary>
     Ignored,
 }

@@ -13,7 +13,7 @@ namespace Datapunk.Lake.Ingestion.Google.MyActivity;
 /// "de" around the month and "à"/"a las"/"um" before the time.</item>
 /// </list>
 /// A time without a zone is read as UTC and reported as such, because the legacy pages that omit it
-/// printed UTC; the record then has <c>StartOffsetKnown = false</c>.
+/// appear to have printed UTC; the record then has <c>StartOffsetKnown = false</c>.
 /// </remarks>
 internal static partial class HtmlActivityDate
 {
@@ -40,7 +40,7 @@ internal static partial class HtmlActivityDate
         ["dic"] = 12, ["diciembre"] = 12,
     };
 
-    /// <summary>Parses a date line. Returns false with a reason when the line is no date this parser knows.</summary>
+    /// <summary>Parses a date line. Returns false with a reason when the line matches no supported format.</summary>
     public static bool TryParse(string text, out DateTimeOffset value, out bool offsetKnown, out string? error)
     {
         value = default;

@@ -12,8 +12,8 @@ namespace Datapunk.Lake.Ingestion.Google.MyActivity;
 /// Each entry is a <c>div.outer-cell</c> holding a <c>div.header-cell</c> (product name), a body
 /// <c>div.content-cell</c> (title line, subtitle lines, date) and a caption <c>div.content-cell</c>
 /// ("Products:", "Locations:", "Details:"); <see cref="HtmlActivityEntryParser"/> reads them. The page is read
-/// as a stream of tokens (<see cref="HtmlTokenizer"/>) and cut at each <c>outer-cell</c>, so memory holds one
-/// entry at a time; the cells are not trusted to close their <c>div</c>s, because real pages close one too many.
+/// as a stream of tokens (<see cref="HtmlTokenizer"/>) and cut at each <c>outer-cell</c>, so memory contains one
+/// entry at a time. The cells are not trusted to close their <c>div</c>s, because real pages close one too many.
 /// Both layouts are read: the current one, whose dates end with a time-zone name, and the legacy one without.
 /// Dates in English, German, French and Spanish are read by <see cref="HtmlActivityDate"/>.
 /// A page that ends before <c>&lt;/body&gt;</c> or <c>&lt;/html&gt;</c> after an entry was started is reported as truncated.

@@ -5,9 +5,9 @@ namespace Datapunk.Lake.Ingestion.Google.MyActivity;
 
 /// <summary>The UTC offsets of the time-zone names that My Activity HTML pages print after each time.</summary>
 /// <remarks>
-/// A page prints the time in the zone of the account at export time, with that zone's short name, so the
-/// name and the clock time shown always belong together: "Jan 15, 2021, 6:54:12 PM BST" is 17:54:12 UTC
-/// even though January is not British Summer Time.
+/// A page prints every time in the zone of the account at export time, with that zone's short name. The name
+/// and the clock time therefore belong together: "Jan 15, 2021, 6:54:12 PM BST" is 17:54:12 UTC, although
+/// January is not British Summer Time.
 /// NOTE: some short names are ambiguous. CST is read as US Central (not China), IST as India (not Ireland or
 /// Israel); a page from an account in the other zone gets times off by whole hours.
 /// </remarks>

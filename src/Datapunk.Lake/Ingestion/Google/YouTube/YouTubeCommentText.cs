@@ -5,7 +5,7 @@ namespace Datapunk.Lake.Ingestion.Google.YouTube;
 
 /// <summary>Reads the "Comment Text" column of YouTube's comments.csv into plain text and links.</summary>
 /// <remarks>
-/// Since 2024 the column holds JSON objects separated by commas, one per segment of the comment:
+/// Since 2024 the column contains JSON objects separated by commas, one per segment of the comment:
 /// <c>{"text":"Great video "},{"text":"here","link":{"linkUrl":"https://…"}}</c>. Older exports hold one object
 /// <c>{"takeoutSegments":[…]}</c> with the same segments. Line breaks inside a segment may appear raw, which
 /// JSON does not allow, so they are escaped before parsing. Text that is not such JSON is kept as it is.

@@ -6,11 +6,12 @@ namespace Datapunk.Lake.Ingestion.Google.YouTube;
 
 /// <summary>
 /// YouTube subscriptions, <c>YouTube and YouTube Music/subscriptions/subscriptions.csv</c>: one row per channel with
-/// the columns "Channel Id", "Channel Url", "Channel Title" (translated in other languages, e.g. "Kanal-ID").
+/// the columns "Channel Id", "Channel Url", "Channel Title" (translated in other languages).
 /// </summary>
 /// <remarks>
 /// The columns are read by position, and the file is recognised by a three-column header whose first name
-/// contains "id" and second "url", which holds in the languages seen so far. Merge key: the channel id.
+/// contains "id" and second "url", as the English header has.
+/// NOTE: translated headers are assumed to keep that shape; none has been checked against a real export. Merge key: the channel id.
 /// NOTE: the file says nothing about when a subscription began, so every record is dated 1970-01-01 UTC with
 /// the attribute <c>undated</c>; a time query will not find them by date.
 /// </remarks>

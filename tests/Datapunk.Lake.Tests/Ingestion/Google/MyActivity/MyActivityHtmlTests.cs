@@ -143,7 +143,7 @@ public sealed class MyActivityHtmlTests
     }
 
     [Fact]
-    public async Task SameActivityAsHtmlAndJson_GivesOneRecord()
+    public async Task HtmlAndJsonExports_GiveOneRecord()
     {
         await using var lake = await TempLake.CreateAsync();
         var folder = TempLake.NewDirectory();
