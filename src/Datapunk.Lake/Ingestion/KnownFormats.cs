@@ -1,4 +1,7 @@
+using Datapunk.Lake.Ingestion.Google.Fit;
+using Datapunk.Lake.Ingestion.Google.Keep;
 using Datapunk.Lake.Ingestion.Google.LocationHistory;
+using Datapunk.Lake.Ingestion.Google.Photos;
 
 namespace Datapunk.Lake.Ingestion;
 
@@ -8,5 +11,15 @@ public static class KnownFormats
     public static FormatRegistry CreateRegistry() => new(
     [
         new RecordsJsonImporter(),
+        new TimelineEditsImporter(),
+        new PhotoSidecarImporter(),
+        new PhotoAlbumImporter(),
+        new KeepNoteImporter(),
+        new FitSessionImporter(),
+        new FitDataPointsImporter(),
+        new FitDailyMetricsImporter(),
+    ],
+    [
+        new PhotoMediaLinker(),
     ]);
 }

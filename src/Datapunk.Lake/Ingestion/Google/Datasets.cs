@@ -9,6 +9,12 @@ public static class GoogleDatasets
     /// <summary>My Activity per product, with the product name in lower-case words joined by '-'.</summary>
     public static string MyActivity(string product, string account) => $"google/my-activity/{Slug(product)}/{account}";
 
+    public static string Photos(string account) => $"google/photos/{account}";
+
+    public static string Keep(string account) => $"google/keep/{account}";
+
+    public static string Fit(string account) => $"google/fit/{account}";
+
     public static string Slug(string text)
     {
         var builder = new System.Text.StringBuilder(text.Length);
