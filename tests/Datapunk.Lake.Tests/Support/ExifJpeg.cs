@@ -4,7 +4,7 @@ using System.Text;
 namespace Datapunk.Lake.Tests.Support;
 
 /// <summary>
-/// Writes a minimal JPEG whose APP1 segment holds EXIF DateTimeOriginal, OffsetTimeOriginal and GPS latitude and
+/// Writes a minimal JPEG whose APP1 segment contains EXIF DateTimeOriginal, OffsetTimeOriginal and GPS latitude and
 /// longitude, laid out by hand after the EXIF 2.32 and TIFF 6.0 specifications (little-endian TIFF).
 /// </summary>
 public static class ExifJpeg

@@ -6,7 +6,7 @@ using MetadataExtractor.Formats.QuickTime;
 namespace Datapunk.Lake.Ingestion.Google.Photos;
 
 /// <summary>The time and place that a photo or video file states about itself, read with MetadataExtractor.</summary>
-/// <param name="Taken">When the photo was taken; null when the file does not say.</param>
+/// <param name="Taken">When the photo was taken; null when the file has no such field.</param>
 /// <param name="OffsetKnown">False when the time is an EXIF wall-clock time without <c>OffsetTimeOriginal</c>, stored as if it were UTC.</param>
 public sealed record MediaMetadata(DateTimeOffset? Taken, bool OffsetKnown, double? Latitude, double? Longitude, double? Altitude, string? Camera)
 {

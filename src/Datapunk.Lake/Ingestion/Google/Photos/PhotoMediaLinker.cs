@@ -17,7 +17,7 @@ namespace Datapunk.Lake.Ingestion.Google.Photos;
 ///    <see cref="SidecarName.FindMedia"/> finds its media file among the file names of the folder. The record gets
 ///    <c>mediaBlob</c> (the media file's SHA-256) and <c>mediaPath</c>, unless an earlier import already set them, and
 ///    <c>editedMediaBlob</c> for an <c>-edited</c> version beside it.
-/// 2. Every photo or video in a Google Photos folder (one that holds a sidecar or an album file, or has a
+/// 2. Every photo or video in a Google Photos folder (one that contains a sidecar or an album file, or has a
 ///    <c>Google Photos</c> folder in its path) that no sidecar claimed gets a record from its own metadata, with the
 ///    merge key <c>sha256:HASH</c> of the media blob. It is marked parsed as format <see cref="MediaFormat"/>, so the
 ///    same file in a later import adds nothing.
@@ -121,6 +121,7 @@ public sealed class PhotoMediaLinker : IImportPostPass
         var media = byName[mediaName];
         claimed.Add(media.BlobSha256!);
 
+        // NOTE: only the English "-edited" suffix is known; an edited copy in another language gets its own EXIF record.
         var edited = Path.GetFileNameWithoutExtension(mediaName) + "-edited" + Path.GetExtension(mediaName);
         byName.TryGetValue(edited, out var editedMedia);
         if (editedMedia?.BlobSha256 is { } editedSha)

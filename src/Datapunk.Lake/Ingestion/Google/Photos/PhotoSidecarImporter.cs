@@ -26,8 +26,8 @@ namespace Datapunk.Lake.Ingestion.Google.Photos;
 ///
 /// Merge key: <c>photoTakenTime</c> in epoch seconds, a '/', and the media file name without its <c>(n)</c> copy
 /// number (the <c>title</c>, else the name derived from the sidecar's file name). The same photo in two exports, or
-/// in an album folder and a year folder of one export, gives one record. <c>creationTime</c> (the upload) stands in
-/// for a missing <c>photoTakenTime</c>.
+/// in an album folder and a year folder of one export, gives one record. <c>creationTime</c> (the upload) replaces
+/// a missing <c>photoTakenTime</c>.
 /// </remarks>
 public sealed class PhotoSidecarImporter : IFormatImporter
 {

@@ -4,11 +4,11 @@ using System.Text.RegularExpressions;
 namespace Datapunk.Lake.Ingestion.Google.Photos;
 
 /// <summary>
-/// What the file name of a Google Photos metadata sidecar says about its media file, and how to find that file
-/// among the names in the same folder.
+/// The media file name and copy number encoded in the file name of a Google Photos metadata sidecar, and the
+/// search for that media file among the names in the same folder.
 /// </summary>
 /// <remarks>
-/// The naming rules, as seen in Takeout exports from 2018 to 2024:
+/// The naming rules of Takeout:
 /// 1. <c>IMG_1.jpg.json</c> (before about 2023) or <c>IMG_1.jpg.supplemental-metadata.json</c> (since) belong to <c>IMG_1.jpg</c>.
 /// 2. A sidecar name is cut to 51 characters, cutting the media name or the word <c>supplemental-metadata</c>:
 ///    <c>IMG_20231006_063851485.jpg.supplemental-metad.json</c>, and a media name longer than about 46 characters
@@ -73,10 +73,20 @@ public sealed partial record SidecarName(string MediaName, int Copy)
     /// <param name="title">The sidecar's <c>title</c>: the media file name as uploaded, never cut.</param>
     public string? FindMedia(string? title, IReadOnlySet<string> siblings)
     {
-        string?[] exact = [ExpectedFileName, Copy > 0 ? MediaName + string.Create(CultureInfo.InvariantCulture, $"({Copy})") : null, title is null ? null : Copy == 0 ? title : WithCopy(title, Copy)];
+        var exact = new List<string> { ExpectedFileName };
+        if (Copy > 0)
+        {
+            exact.Add(MediaName + string.Create(CultureInfo.InvariantCulture, $"({Copy})"));
+        }
+
+        if (title is not null)
+        {
+            exact.Add(Copy == 0 ? title : WithCopy(title, Copy));
+        }
+
         foreach (var candidate in exact)
         {
-            if (candidate is not null && siblings.Contains(candidate))
+            if (siblings.Contains(candidate))
             {
                 return candidate;
             }

@@ -147,7 +147,7 @@ public sealed class PhotosTests
     }
 
     [Fact]
-    public async Task PhotoInAlbumAndYearFolder_IsOneRecord()
+    public async Task AlbumAndYearCopies_AreOneRecord()
     {
         var jpeg = ExifJpeg.Create(new DateTime(2023, 10, 6, 8, 38, 51), "+02:00", 1, 1);
         var sidecar = Sidecar("IMG_1.jpg", 1696574331);
