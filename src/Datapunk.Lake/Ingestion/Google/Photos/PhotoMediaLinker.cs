@@ -22,6 +22,8 @@ namespace Datapunk.Lake.Ingestion.Google.Photos;
 ///    merge key <c>sha256:HASH</c> of the media blob. It is marked parsed as format <see cref="MediaFormat"/>, so the
 ///    same file in a later import adds nothing.
 /// Both steps only add, so running the pass again after a crash finishes the work without duplicates.
+/// NOTE: a photo imported first without its sidecar, and later with it, keeps both records (EXIF and sidecar),
+/// because the pass never deletes a record.
 /// </remarks>
 public sealed class PhotoMediaLinker : IImportPostPass
 {
