@@ -1,6 +1,9 @@
 using Datapunk.Lake.Ingestion.Google.Chrome;
+using Datapunk.Lake.Ingestion.Google.Fit;
+using Datapunk.Lake.Ingestion.Google.Keep;
 using Datapunk.Lake.Ingestion.Google.LocationHistory;
 using Datapunk.Lake.Ingestion.Google.MyActivity;
+using Datapunk.Lake.Ingestion.Google.Photos;
 using Datapunk.Lake.Ingestion.Google.YouTube;
 
 namespace Datapunk.Lake.Ingestion;
@@ -17,5 +20,15 @@ public static class KnownFormats
         new BookmarksHtmlImporter(),
         new YouTubeCommentsCsvImporter(),
         new YouTubeSubscriptionsCsvImporter(),
+        new TimelineEditsImporter(),
+        new PhotoSidecarImporter(),
+        new PhotoAlbumImporter(),
+        new KeepNoteImporter(),
+        new FitSessionImporter(),
+        new FitDataPointsImporter(),
+        new FitDailyMetricsImporter(),
+    ],
+    [
+        new PhotoMediaLinker(),
     ]);
 }

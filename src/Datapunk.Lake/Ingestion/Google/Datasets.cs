@@ -15,6 +15,12 @@ public static class GoogleDatasets
     /// <summary>YouTube's own files (subscriptions, comments); watch and search history are My Activity.</summary>
     public static string YouTube(string account) => $"google/youtube/{account}";
 
+    public static string Photos(string account) => $"google/photos/{account}";
+
+    public static string Keep(string account) => $"google/keep/{account}";
+
+    public static string Fit(string account) => $"google/fit/{account}";
+
     public static string Slug(string text)
     {
         var builder = new System.Text.StringBuilder(text.Length);
