@@ -8,5 +8,8 @@ public static class KnownFormats
     public static FormatRegistry CreateRegistry() => new(
     [
         new RecordsJsonImporter(),
+        new SemanticLocationHistoryImporter(),
+        new OnDeviceTimelineImporter(),
+        new OnDeviceTimelineIosImporter(),
     ]);
 }
