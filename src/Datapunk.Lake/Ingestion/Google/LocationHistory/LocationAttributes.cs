@@ -7,7 +7,7 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// <summary>Helpers that fill record attributes from the loosely typed JSON of the location exports.</summary>
 internal static class LocationAttributes
 {
-    /// <summary>Copies a string, number or boolean property as it is; numbers given as strings stay strings.</summary>
+    /// <summary>Copies a string, number or boolean property as it is, so a number given as a string stays a string.</summary>
     public static void CopyScalar(JsonElement source, JsonObject target, string name, string? targetName = null)
     {
         if (source.ValueKind != JsonValueKind.Object || !source.TryGetProperty(name, out var value))
@@ -43,15 +43,6 @@ internal static class LocationAttributes
     public static void CopyNumber(JsonElement source, JsonObject target, string name, string? targetName = null)
     {
         if (source.GetDoubleOrNull(name) is { } number)
-        {
-            target[targetName ?? name] = number;
-        }
-    }
-
-    /// <summary>Copies an integer, also one given as a string, as a JSON number.</summary>
-    public static void CopyInteger(JsonElement source, JsonObject target, string name, string? targetName = null)
-    {
-        if (source.GetInt64OrNull(name) is { } number)
         {
             target[targetName ?? name] = number;
         }

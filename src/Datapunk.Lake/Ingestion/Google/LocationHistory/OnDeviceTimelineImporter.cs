@@ -13,8 +13,8 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Coordinates are strings in degrees such as <c>"48.8583701°, 2.2944813°"</c>, sometimes without the degree sign;
-/// a string that does not parse fails the file with the JSON pointer of the value. Times are ISO 8601 with the
+/// Coordinates are strings in degrees such as <c>"48.8583701°, 2.2944813°"</c>, sometimes without the degree sign.
+/// A string that does not parse fails the file with the JSON pointer of the value. Times are ISO 8601 with the
 /// local offset, which records keep.
 /// </para>
 /// <para>
@@ -29,7 +29,7 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// <para>
 /// Merge keys (see <see cref="LocationMergeKeys"/>): a <c>location</c> is keyed by its time in epoch milliseconds,
 /// like a Records.json fix, so a raw position at the same instant as a Records.json fix is one record although
-/// these coordinates have fewer digits than E7; whichever file is imported first supplies the stored values.
+/// these coordinates have fewer digits than E7. Whichever file is imported first supplies the stored values.
 /// A path point and a raw position at the same millisecond are also one record. Visits and activity segments
 /// are keyed by start and end time in milliseconds (plus <c>/level N</c> for visits with <c>hierarchyLevel</c>
 /// above 0), so they merge with the Semantic Location History and the iOS export when the times match. They do

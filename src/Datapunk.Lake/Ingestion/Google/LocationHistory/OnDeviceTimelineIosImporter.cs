@@ -15,11 +15,11 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// (<c>"distanceMeters": "1523.4"</c>, <c>"hierarchyLevel": "0"</c>), the place id is spelled <c>placeID</c>, and path
 /// points carry whole minutes after the segment start (<c>durationMinutesOffsetFromStartTime</c>) instead of a time.
 /// Records are made as for Android (see <see cref="TimelineSegments"/>): visit, activity-segment and one location per
-/// path point; <c>timelineMemory</c> trip summaries give none, though the original file is stored whole.
+/// path point. The <c>timelineMemory</c> trip summaries give none, though the original file is stored whole.
 /// </para>
 /// <para>
 /// Merge keys are those of <see cref="OnDeviceTimelineImporter"/>. Path points are only as precise as the minute, so
-/// they seldom meet a Records.json fix; two points of one segment at the same minute are one record (the first).
+/// they seldom meet a Records.json fix. Two points of one segment at the same minute are one record, the first one.
 /// </para>
 /// </remarks>
 public sealed class OnDeviceTimelineIosImporter : IFormatImporter

@@ -12,7 +12,7 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each timeline object holds a <c>placeVisit</c> or an <c>activitySegment</c>. Both have a <c>duration</c> with
+/// Each timeline object contains a <c>placeVisit</c> or an <c>activitySegment</c>. Both have a <c>duration</c> with
 /// either <c>startTimestampMs</c>/<c>endTimestampMs</c> (epoch milliseconds as strings, older exports, so the
 /// offset is unknown) or ISO 8601 <c>startTimestamp</c>/<c>endTimestamp</c>. Coordinates are E7 integers
 /// (<c>latitudeE7</c>/<c>longitudeE7</c>, or <c>latE7</c>/<c>lngE7</c> in paths).
@@ -31,7 +31,7 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// milliseconds, plus <c>/level N</c> for nested visits, and nothing else, so the same stay from this file and
 /// from the on-device Timeline export is one record when both give the same times. The key fails to meet when
 /// Google re-segments a day between two exports (after an edit in Timeline, or a re-run of its inference), because
-/// the new segments get new times; both versions are then kept. A visit with no end time has an empty END.
+/// the new segments get new times, and both versions are then kept. A visit with no end time has an empty END.
 /// </para>
 /// </remarks>
 public sealed class SemanticLocationHistoryImporter : IFormatImporter

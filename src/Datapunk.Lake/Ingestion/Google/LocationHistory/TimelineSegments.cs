@@ -9,9 +9,9 @@ namespace Datapunk.Lake.Ingestion.Google.LocationHistory;
 /// <summary>
 /// Turns one semantic segment of the on-device Timeline export into records. The Android file
 /// (<c>semanticSegments</c> items) and the iOS file (root array items) share this shape and differ in details that
-/// are all accepted here: coordinates as <c>"lat°, lng°"</c>, as <c>{"latLng": "lat°, lng°"}</c> or as
-/// <c>"geo:lat,lng"</c>; numbers as JSON numbers or strings; <c>placeId</c> or <c>placeID</c>; path points with an
-/// ISO <c>time</c> or with <c>durationMinutesOffsetFromStartTime</c>.
+/// are all accepted here. Coordinates come as <c>"lat°, lng°"</c>, as <c>{"latLng": "lat°, lng°"}</c> or as
+/// <c>"geo:lat,lng"</c>, numbers as JSON numbers or strings, the place id as <c>placeId</c> or <c>placeID</c>, and
+/// path points with an ISO <c>time</c> or with <c>durationMinutesOffsetFromStartTime</c>.
 /// </summary>
 internal static class TimelineSegments
 {
@@ -52,7 +52,7 @@ internal static class TimelineSegments
 
     /// <summary>
     /// Reads a coordinate property given as a string or as an object with <c>latLng</c>. Returns null when it is
-    /// missing; a string that does not parse is an error that names its JSON pointer.
+    /// missing. A string that does not parse throws an error that names its JSON pointer.
     /// </summary>
     public static (double Latitude, double Longitude)? ReadCoordinates(JsonElement owner, string name, string ownerPointer, ItemPosition item)
     {
@@ -86,7 +86,7 @@ internal static class TimelineSegments
         return (latitude, longitude);
     }
 
-    /// <summary>Reads an ISO 8601 time with its offset. Returns null when missing; an unparsable value is an error.</summary>
+    /// <summary>Reads an ISO 8601 time with its offset. Returns null when missing, and throws for a value that does not parse.</summary>
     public static DateTimeOffset? ReadTime(JsonElement owner, string name, string ownerPointer, ItemPosition item)
     {
         if (owner.ValueKind != JsonValueKind.Object || !owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -187,7 +187,7 @@ internal static class TimelineSegments
     }
 
     /// <summary>
-    /// Reads one path point. Android gives its own ISO <c>time</c>; iOS gives whole minutes after the segment start
+    /// Reads one path point. Android gives its own ISO <c>time</c>, while iOS gives whole minutes after the segment start
     /// (<c>durationMinutesOffsetFromStartTime</c>), so the point keeps the offset of the segment's start time.
     /// </summary>
     private static RecordDraft ReadPathPoint(JsonElement point, DateTimeOffset segmentStart, string pointer, ItemPosition item)
