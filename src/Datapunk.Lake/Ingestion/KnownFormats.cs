@@ -14,6 +14,9 @@ public static class KnownFormats
     public static FormatRegistry CreateRegistry() => new(
     [
         new RecordsJsonImporter(),
+        new SemanticLocationHistoryImporter(),
+        new OnDeviceTimelineImporter(),
+        new OnDeviceTimelineIosImporter(),
         new BrowserHistoryJsonImporter(),
         new MyActivityJsonImporter(),
         new MyActivityHtmlImporter(),
