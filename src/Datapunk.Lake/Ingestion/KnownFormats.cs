@@ -1,4 +1,7 @@
+using Datapunk.Lake.Ingestion.Google.Calendar;
+using Datapunk.Lake.Ingestion.Google.Contacts;
 using Datapunk.Lake.Ingestion.Google.LocationHistory;
+using Datapunk.Lake.Ingestion.Google.Mail;
 
 namespace Datapunk.Lake.Ingestion;
 
@@ -8,5 +11,8 @@ public static class KnownFormats
     public static FormatRegistry CreateRegistry() => new(
     [
         new RecordsJsonImporter(),
+        new IcsCalendarImporter(),
+        new VcfContactsImporter(),
+        new MboxImporter(),
     ]);
 }
