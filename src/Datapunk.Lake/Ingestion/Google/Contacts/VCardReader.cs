@@ -213,7 +213,9 @@ internal sealed class VCardReader
             parameters[name] = values;
         }
 
-        foreach (var item in SplitOutsideQuotes(value, ','))
+        // TYPE is a list even inside quotes: vCard 4.0 writers send TYPE="work,pref".
+        var items = name == "TYPE" ? value.Replace("\"", string.Empty, StringComparison.Ordinal).Split(',') : [.. SplitOutsideQuotes(value, ',')];
+        foreach (var item in items)
         {
             var unquoted = item.Trim().Trim('"');
             if (unquoted.Length > 0)
