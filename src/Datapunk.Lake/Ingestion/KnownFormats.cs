@@ -1,7 +1,10 @@
 using Datapunk.Lake.Ingestion.Google.Calendar;
+using Datapunk.Lake.Ingestion.Google.Chrome;
 using Datapunk.Lake.Ingestion.Google.Contacts;
 using Datapunk.Lake.Ingestion.Google.LocationHistory;
 using Datapunk.Lake.Ingestion.Google.Mail;
+using Datapunk.Lake.Ingestion.Google.MyActivity;
+using Datapunk.Lake.Ingestion.Google.YouTube;
 
 namespace Datapunk.Lake.Ingestion;
 
@@ -14,5 +17,11 @@ public static class KnownFormats
         new IcsCalendarImporter(),
         new VcfContactsImporter(),
         new MboxImporter(),
+        new BrowserHistoryJsonImporter(),
+        new MyActivityJsonImporter(),
+        new MyActivityHtmlImporter(),
+        new BookmarksHtmlImporter(),
+        new YouTubeCommentsCsvImporter(),
+        new YouTubeSubscriptionsCsvImporter(),
     ]);
 }

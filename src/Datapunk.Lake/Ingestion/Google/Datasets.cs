@@ -16,6 +16,12 @@ public static class GoogleDatasets
 
     public static string Mail(string account) => $"google/mail/{account}";
 
+    /// <summary>Chrome's own files: <c>BrowserHistory.json</c> and <c>Bookmarks.html</c>.</summary>
+    public static string Chrome(string account) => $"google/chrome/{account}";
+
+    /// <summary>YouTube's own files (subscriptions, comments); watch and search history are My Activity.</summary>
+    public static string YouTube(string account) => $"google/youtube/{account}";
+
     public static string Slug(string text)
     {
         var builder = new System.Text.StringBuilder(text.Length);
