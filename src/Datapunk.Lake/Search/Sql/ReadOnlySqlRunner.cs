@@ -90,9 +90,9 @@ public sealed class ReadOnlySqlRunner
         var database = connection.Handle!;
 
         string? denial = null;
-        raw.sqlite3_set_authorizer(database, (object _, int action, string first, string second, string _, string view) =>
+        raw.sqlite3_set_authorizer(database, (object _, int action, string first, string second, string database, string view) =>
         {
-            var verdict = Authorize(action, first, second, view);
+            var verdict = Authorize(action, first, second, database, view);
             if (verdict is not null)
             {
                 denial ??= verdict;
@@ -199,7 +199,7 @@ public sealed class ReadOnlySqlRunner
         }
     }
 
-    private static string? Authorize(int action, string? first, string? second, string? view)
+    private static string? Authorize(int action, string? first, string? second, string? database, string? view)
     {
         switch (action)
         {
@@ -208,8 +208,9 @@ public sealed class ReadOnlySqlRunner
                 return null;
 
             case SqliteRead:
-                // A read from inside a view (view is the innermost view's name) is the view's own work.
-                if (first is not null && (Views.Contains(first) || TableFunctions.Contains(first) || (view is not null && Views.Contains(view))))
+                // A read from inside a view (view is the innermost view's name) is the view's own work. A read
+                // with no database name is of a CTE or subquery of the statement itself.
+                if (database is null || first is not null && (Views.Contains(first) || TableFunctions.Contains(first) || (view is not null && Views.Contains(view))))
                 {
                     return null;
                 }
