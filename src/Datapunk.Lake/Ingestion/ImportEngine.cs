@@ -50,6 +50,8 @@ public sealed class ImportEngine
                 await ImportSourceAsync(run, source, cancellationToken);
             }
 
+            await RunPostPassesAsync(run, cancellationToken);
+
             job.TransitionTo(ImportState.Succeeded);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -63,6 +65,22 @@ public sealed class ImportEngine
 
         await _store.UpdateImportAsync(job.Summary, CancellationToken.None);
         return job.Summary;
+    }
+
+    private async Task RunPostPassesAsync(Run run, CancellationToken cancellationToken)
+    {
+        if (_formats.PostPasses.Count == 0)
+        {
+            return;
+        }
+
+        var files = await _store.GetImportFilesAsync(run.Job.Id, cancellationToken);
+        var context = new ImportPostPassContext(_store, _blobs, run.Job.Id, run.Job.Summary.Account, files);
+        foreach (var pass in _formats.PostPasses)
+        {
+            var added = await pass.RunAsync(context, cancellationToken);
+            run.Job.Update(s => s with { RecordsAdded = s.RecordsAdded + added });
+        }
     }
 
     private async Task ImportSourceAsync(Run run, ImportSource source, CancellationToken cancellationToken)
