@@ -277,7 +277,11 @@ public sealed class ImportEngine
         }
 
         var progress = new ProgressStream(content, bytes => run.ReportFileProgress(bytes));
-        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken);
+        var derivedBlobs = new List<BlobPutResult>();
+        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken)
+        {
+            StoreBlob = derived => StoreDerivedBlob(derived, derivedBlobs, cancellationToken),
+        };
         ImportFileReport report;
         try
         {
@@ -300,9 +304,25 @@ public sealed class ImportEngine
             report = new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Error, 0, 0,
                 $"{exception.Message} No record of this file was added; the original is stored as blob {sha256}.", exception.Position);
         }
+        finally
+        {
+            // Registered only now: the file's record transaction held the write lock while the importer ran.
+            foreach (var derived in derivedBlobs)
+            {
+                await _store.RegisterBlobAsync(derived, CancellationToken.None);
+            }
+        }
 
         run.ReportFileProgress(0);
         await FinishFileAsync(run, report, cancellationToken);
+    }
+
+    /// <summary>Stores a blob taken out of a file while the importer runs synchronously on a pool thread.</summary>
+    private BlobPutResult StoreDerivedBlob(Stream content, List<BlobPutResult> stored, CancellationToken cancellationToken)
+    {
+        var blob = _blobs.PutAsync(content, cancellationToken).GetAwaiter().GetResult();
+        stored.Add(blob);
+        return blob;
     }
 
     /// <summary>Reports a file no importer claims: kept, unless it is empty or is JSON that does not parse.</summary>
