@@ -1,6 +1,6 @@
 using Datapunk.Lake.Blobs;
-using Datapunk.Lake.Blobs.FileSystem;
 using Datapunk.Lake.Ingestion;
+using Datapunk.Lake.Sovereignty;
 using Datapunk.Lake.Storage;
 using Datapunk.Lake.Storage.Sqlite;
 
@@ -12,8 +12,9 @@ namespace Datapunk.Lake;
 /// </summary>
 public sealed class Lake
 {
-    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats)
+    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats, OwnerControl control)
     {
+        Control = control;
         Options = options;
         Records = records;
         Blobs = blobs;
@@ -31,6 +32,9 @@ public sealed class Lake
 
     public ImportEngine Engine { get; }
 
+    /// <summary>Tokens, audit log, deletion, export, retention and integrity checks.</summary>
+    public OwnerControl Control { get; }
+
     /// <summary>Opens the embedded store in the data directory, creating it and applying migrations as needed.</summary>
     public static async Task<Lake> OpenAsync(LakeOptions options, CancellationToken cancellationToken)
     {
@@ -38,10 +42,7 @@ public sealed class Lake
         var records = new SqliteRecordStore(options.DatabasePath);
         await records.MigrateAsync(cancellationToken);
 
-        var blobs = new FileSystemBlobStore(options.BlobDirectory);
-
-        // A write that is still running touches its temporary file at least every few seconds.
-        blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
-        return new Lake(options, records, blobs, KnownFormats.CreateRegistry());
+        var (control, blobs) = await OwnerControl.OpenAsync(records, options, cancellationToken);
+        return new Lake(options, records, blobs, KnownFormats.CreateRegistry(), control);
     }
 }

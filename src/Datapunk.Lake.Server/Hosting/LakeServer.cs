@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Serialization;
+using Datapunk.Lake.Server.Access;
 using Datapunk.Lake.Server.Apis;
 
 namespace Datapunk.Lake.Server.Hosting;
@@ -20,6 +21,8 @@ public static class LakeServer
         builder.Services.AddSingleton<ImportQueue>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ImportQueue>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddLakeAuthorization();
+        builder.Services.AddHostedService<RetentionScheduler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -30,6 +33,9 @@ public static class LakeServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<AccessMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapHealthApi();
         app.MapImportsApi();
@@ -37,6 +43,10 @@ public static class LakeServer
         app.MapBlobsApi();
         app.MapDatasetsApi();
         app.MapFormatsApi();
+        app.MapTokensApi();
+        app.MapAuditApi();
+        app.MapExportsApi();
+        app.MapDeletionApi();
         return app;
     }
 }
