@@ -22,6 +22,12 @@ public static class LakeCommandLine
         root.Subcommands.Add(RecordsCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(FormatsCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(DeleteCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(IntegrityCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 
