@@ -21,7 +21,7 @@ public sealed class OwnerControl
         _store = store;
         Tokens = new TokenService(store);
         Audit = new AuditLog(store, Path.Combine(dataDirectory, "audit-head"));
-        Deletion = new DeletionService(store, blobs, Audit);
+        Deletion = new DeletionService(store, blobs, Audit, keys.Scrub);
         Exporter = new LakeExporter(store, blobs, Audit);
         Retention = new RetentionService(store, Deletion, Audit);
         Verifier = new LakeVerifier(store, blobs, keys, Audit);
@@ -74,7 +74,7 @@ public sealed class OwnerControl
                 $"The master key from {masterKey.Source} is not the key of this lake (key id {masterKey.Id}, expected {knownId}). Set the lake's key with {MasterKeySource.KeyFileVariable}, {MasterKeySource.KeyVariable} or {MasterKeySource.PassphraseVariable}.");
         }
 
-        var keys = new BlobKeyStore(store);
+        var keys = new BlobKeyStore(Path.Combine(options.DataDirectory, "keys", "blob-keys.db"));
         var blobs = new EncryptedBlobStore(options.BlobDirectory, masterKey, keys);
 
         // A write that is still running touches its temporary file at least every few seconds.

@@ -27,8 +27,11 @@ public sealed class DeletionService
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
 
-    public DeletionService(SqliteRecordStore store, IBlobStore blobs, AuditLog audit, TimeProvider? time = null)
+    private readonly Action _scrubKeys;
+
+    public DeletionService(SqliteRecordStore store, IBlobStore blobs, AuditLog audit, Action scrubKeys, TimeProvider? time = null)
     {
+        _scrubKeys = scrubKeys;
         _store = store;
         _blobs = blobs;
         _audit = audit;
@@ -84,6 +87,8 @@ public sealed class DeletionService
         {
             DatabaseScrubber.Scrub(connection);
         }
+
+        _scrubKeys();
 
         _audit.Append((scope ?? AccessScope.Current)?.TokenId, "delete", request.Describe(),
             string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs"));
@@ -179,7 +184,6 @@ public sealed class DeletionService
         [
             "DELETE FROM records_place WHERE seq IN (SELECT seq FROM temp.doomed)",
             "DELETE FROM records WHERE seq IN (SELECT seq FROM temp.doomed)",
-            "DELETE FROM blob_keys WHERE sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM parsed_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM import_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",

@@ -1,15 +1,31 @@
+using Datapunk.Lake.Sovereignty.Deletion;
 using Datapunk.Lake.Storage.Sqlite;
 
 namespace Datapunk.Lake.Sovereignty.Encryption;
 
-/// <summary>The wrapped key of every blob, in the lake database beside the blob's metadata.</summary>
+/// <summary>
+/// The wrapped key of every blob, in a database file of its own (<c>keys/blob-keys.db</c>). It is separate from the
+/// lake database because importers store blobs (attachments) while a file's record transaction holds the lake
+/// database's write lock.
+/// </summary>
 public sealed class BlobKeyStore
 {
     private readonly SqliteRecordStore _store;
 
-    public BlobKeyStore(SqliteRecordStore store)
+    public BlobKeyStore(string databasePath)
     {
-        _store = store;
+        _store = new SqliteRecordStore(databasePath);
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "CREATE TABLE IF NOT EXISTS blob_keys (sha256 TEXT PRIMARY KEY, master_key_id TEXT NOT NULL, wrapped_key BLOB NOT NULL)";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Rewrites the key database so that destroyed keys leave no trace in its files.</summary>
+    public void Scrub()
+    {
+        using var connection = _store.Open();
+        DatabaseScrubber.Scrub(connection);
     }
 
     public (string MasterKeyId, byte[] Wrapped)? Get(string sha256)

@@ -100,7 +100,7 @@ internal static class SqliteMigrations
             """),
 
         // Owner control: access tokens (only a hash of each secret), the hash-chained audit log (append-only
-        // through triggers), wrapped blob keys, tombstones of deleted records and retention policies. The version
+        // through triggers), lake settings, tombstones of deleted records and retention policies. The version
         // leaves room below it for steps that other areas add in parallel.
         new(10, "owner-control", """
             CREATE TABLE access_tokens (
@@ -138,12 +138,6 @@ internal static class SqliteMigrations
             BEGIN
                 SELECT RAISE(ABORT, 'The audit log is append-only.');
             END;
-
-            CREATE TABLE blob_keys (
-                sha256 TEXT PRIMARY KEY,
-                master_key_id TEXT NOT NULL,
-                wrapped_key BLOB NOT NULL
-            );
 
             CREATE TABLE lake_settings (
                 name TEXT PRIMARY KEY,
