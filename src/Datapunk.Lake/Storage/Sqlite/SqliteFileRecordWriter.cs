@@ -33,8 +33,9 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         _insertRecord.CommandText = """
             INSERT OR IGNORE INTO records (id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon,
                 accuracy_m, title, body, attributes, blob_sha256, path, pointer, byte_offset, import_id)
-            VALUES ($id, $dataset, $kind, $start, $startOffset, $end, $endOffset, $lat, $lon,
-                $accuracy, $title, $body, $attributes, $blob, $path, $pointer, $offset, $import)
+            SELECT $id, $dataset, $kind, $start, $startOffset, $end, $endOffset, $lat, $lon,
+                $accuracy, $title, $body, $attributes, $blob, $path, $pointer, $offset, $import
+            WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE record_id = $id)
             """;
         foreach (var name in new[]
                  {
