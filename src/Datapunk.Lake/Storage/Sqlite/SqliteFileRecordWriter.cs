@@ -1,3 +1,4 @@
+using System.Globalization;
 using Datapunk.Lake.Records;
 using Microsoft.Data.Sqlite;
 
@@ -10,6 +11,12 @@ namespace Datapunk.Lake.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 {
+    /// <summary>The page cache of the connection that writes a file's records, in KiB.</summary>
+    private const int WriterCacheKibibytes = 64 * 1024;
+
+    /// <summary>SQLite's default page cache, in KiB, restored before the connection goes back to the pool.</summary>
+    private const int DefaultCacheKibibytes = 2000;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
     private readonly string _importId;
@@ -26,6 +33,11 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         _importId = importId;
         _path = path;
         _key = key;
+        // The record id index takes keys in hash order, so with SQLite's default 2 MB page cache nearly every
+        // insert evicts a dirty page into the WAL and reads another back: measured on a 30 MB Records.json,
+        // 398 MB written instead of 160 MB. A larger cache, bounded and given back on dispose, avoids most of it.
+        SetCacheSize(connection, WriterCacheKibibytes);
+
         _transaction = connection.BeginTransaction(deferred: false);
 
         _insertRecord = connection.CreateCommand();
@@ -177,7 +189,16 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         }
 
         _transaction.Dispose();
+        SetCacheSize(_connection, DefaultCacheKibibytes);
         _connection.Dispose();
+    }
+
+    /// <summary>Sets the page cache of a connection, which stays with it when it goes back to the pool.</summary>
+    private static void SetCacheSize(SqliteConnection connection, int kibibytes)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{kibibytes}");
+        command.ExecuteNonQuery();
     }
 
     private static object Nullable(double? value) => value is null ? DBNull.Value : value.Value;
