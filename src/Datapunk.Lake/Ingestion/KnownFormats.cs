@@ -1,4 +1,7 @@
+using Datapunk.Lake.Ingestion.Google.Chrome;
 using Datapunk.Lake.Ingestion.Google.LocationHistory;
+using Datapunk.Lake.Ingestion.Google.MyActivity;
+using Datapunk.Lake.Ingestion.Google.YouTube;
 
 namespace Datapunk.Lake.Ingestion;
 
@@ -8,5 +11,11 @@ public static class KnownFormats
     public static FormatRegistry CreateRegistry() => new(
     [
         new RecordsJsonImporter(),
+        new BrowserHistoryJsonImporter(),
+        new MyActivityJsonImporter(),
+        new MyActivityHtmlImporter(),
+        new BookmarksHtmlImporter(),
+        new YouTubeCommentsCsvImporter(),
+        new YouTubeSubscriptionsCsvImporter(),
     ]);
 }

@@ -24,6 +24,15 @@ public static class RecordKinds
     /// <summary>Any other entry of an activity log (My Activity and the like).</summary>
     public const string Activity = "activity";
 
+    /// <summary>A page saved in a browser's bookmarks, dated when it was added.</summary>
+    public const string Bookmark = "bookmark";
+
+    /// <summary>A channel or feed the account follows (YouTube subscriptions and the like).</summary>
+    public const string Subscription = "subscription";
+
+    /// <summary>A comment the account wrote under someone else's content (a video, a post).</summary>
+    public const string Comment = "comment";
+
     public const string Message = "message";
     public const string CalendarEvent = "calendar-event";
     public const string Contact = "contact";
@@ -33,6 +42,7 @@ public static class RecordKinds
     public static readonly IReadOnlyList<string> All =
     [
         Location, Visit, ActivitySegment, WebVisit, Search, VideoWatch, Activity,
+        Bookmark, Subscription, Comment,
         Message, CalendarEvent, Contact, Photo, Note,
     ];
 }

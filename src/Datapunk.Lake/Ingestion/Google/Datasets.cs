@@ -9,6 +9,12 @@ public static class GoogleDatasets
     /// <summary>My Activity per product, with the product name in lower-case words joined by '-'.</summary>
     public static string MyActivity(string product, string account) => $"google/my-activity/{Slug(product)}/{account}";
 
+    /// <summary>Chrome's own files: <c>BrowserHistory.json</c> and <c>Bookmarks.html</c>.</summary>
+    public static string Chrome(string account) => $"google/chrome/{account}";
+
+    /// <summary>YouTube's own files (subscriptions, comments); watch and search history are My Activity.</summary>
+    public static string YouTube(string account) => $"google/youtube/{account}";
+
     public static string Slug(string text)
     {
         var builder = new System.Text.StringBuilder(text.Length);
