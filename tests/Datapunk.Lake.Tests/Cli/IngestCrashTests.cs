@@ -31,7 +31,7 @@ public sealed class IngestCrashTests
             Assert.True(parsing, "lake ingest ended before it reported parsing progress.");
         }
 
-        // 2. The store holds no record of the file, the file is not marked parsed, and every blob is whole.
+        // 2. The store contains no record of the file, the file is not marked parsed, and every blob is whole.
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM records"));
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM records_place"));
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM parsed_files"));
@@ -68,24 +68,10 @@ public sealed class IngestCrashTests
         await writer.WriteAsync("]\n}\n");
     }
 
-    /// <summary>Runs the built <c>lake</c> from the test's output folder, where the server project's build is copied.</summary>
     private static Process StartLake(params string[] arguments)
     {
-        var lakeDll = Path.Combine(AppContext.BaseDirectory, "lake.dll");
-        Assert.True(File.Exists(lakeDll), $"lake.dll is missing from {AppContext.BaseDirectory}; the test project must reference the server project.");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(lakeDll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        Assert.True(File.Exists(LakeProcess.Dll), $"{LakeProcess.Dll} is missing; the test project must reference the server project.");
+        return Process.Start(LakeProcess.StartInfo(arguments)) ?? throw new InvalidOperationException("dotnet did not start.");
     }
 
     /// <summary>Reads standard error until a line matches; false when the process ends or the patience runs out first.</summary>
