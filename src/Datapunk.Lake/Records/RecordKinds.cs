@@ -39,10 +39,23 @@ public static class RecordKinds
     public const string Photo = "photo";
     public const string Note = "note";
 
+    /// <summary>A named collection of photos and videos, such as a Google Photos album.</summary>
+    public const string Album = "album";
+
+    /// <summary>One recorded exercise session (a run, a ride, …) with a start, an end and totals.</summary>
+    public const string Workout = "workout";
+
+    /// <summary>Totals of fitness measures (steps, distance, calories, …) over a fixed interval, such as a day or 15 minutes.</summary>
+    public const string FitnessMetric = "fitness-metric";
+
+    /// <summary>One raw data point of a fitness data source, such as a step-count delta or a heart-rate reading.</summary>
+    public const string FitnessSample = "fitness-sample";
+
     public static readonly IReadOnlyList<string> All =
     [
         Location, Visit, ActivitySegment, WebVisit, Search, VideoWatch, Activity,
         Bookmark, Subscription, Comment,
         Message, CalendarEvent, Contact, Photo, Note,
+        Album, Workout, FitnessMetric, FitnessSample,
     ];
 }

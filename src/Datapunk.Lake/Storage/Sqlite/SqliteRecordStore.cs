@@ -335,6 +335,19 @@ public sealed class SqliteRecordStore : IRecordStore
         return Task.FromResult(reader.Read() ? ReadRecord(reader) : null);
     }
 
+    public Task<bool> SetRecordAttributeAsync(string id, string name, string value, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+
+        // The name is quoted inside the JSON path, so a name with a dot or a space stays one key.
+        command.CommandText = "UPDATE records SET attributes = json_set(coalesce(attributes, '{}'), $path, $value) WHERE id = $id";
+        command.Parameters.AddWithValue("$path", "$.\"" + name.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        command.Parameters.AddWithValue("$value", value);
+        command.Parameters.AddWithValue("$id", id);
+        return Task.FromResult(command.ExecuteNonQuery() > 0);
+    }
+
     public Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync(CancellationToken cancellationToken)
     {
         using var connection = Open();
