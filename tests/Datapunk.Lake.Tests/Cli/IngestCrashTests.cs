@@ -17,6 +17,19 @@ public sealed class IngestCrashTests
     public async Task KilledDuringParse_RerunCompletesWithoutDuplicates()
     {
         var folder = TempLake.NewDirectory();
+        try
+        {
+            await KillAndRerunAsync(folder);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task KillAndRerunAsync(string folder)
+    {
         var dataDirectory = Path.Combine(folder, "data");
         var input = Path.Combine(folder, "Records.json");
         await WriteRecordsJsonAsync(input, Points);
@@ -51,7 +64,6 @@ public sealed class IngestCrashTests
         Assert.Equal(Points, Scalar(dataDirectory, "SELECT record_count FROM datasets"));
         Assert.Equal(1L, Scalar(dataDirectory, "SELECT count(*) FROM parsed_files"));
         AssertBlobsIntact(dataDirectory);
-        SqliteConnection.ClearAllPools();
     }
 
     private static async Task WriteRecordsJsonAsync(string path, int count)
