@@ -116,9 +116,13 @@ public sealed class IngestCrashTests
         return (long)(command.ExecuteScalar() ?? 0L);
     }
 
-    /// <summary>Checks that every blob file is named by its content's hash and that every registered blob exists.</summary>
+    /// <summary>
+    /// Checks that every blob file decrypts to content whose hash is its name, and that every registered blob
+    /// exists with its registered size. Blob files hold ciphertext, so they are read through the lake's store.
+    /// </summary>
     private static void AssertBlobsIntact(string dataDirectory)
     {
+        var lake = Lake.OpenAsync(new LakeOptions { DataDirectory = dataDirectory }, CancellationToken.None).GetAwaiter().GetResult();
         var root = Path.Combine(dataDirectory, "blobs");
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
@@ -127,7 +131,7 @@ public sealed class IngestCrashTests
                 continue;
             }
 
-            Assert.Equal(Path.GetFileName(file), Sha256OfFile(file));
+            Assert.Equal(Path.GetFileName(file), Sha256OfBlob(lake, Path.GetFileName(file)));
         }
 
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "lake.db")};Pooling=False");
@@ -137,10 +141,21 @@ public sealed class IngestCrashTests
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var path = BlobPath(dataDirectory, reader.GetString(0));
-            Assert.True(File.Exists(path), $"Registered blob {reader.GetString(0)} has no file.");
-            Assert.Equal(reader.GetInt64(1), new FileInfo(path).Length);
+            var sha256 = reader.GetString(0);
+            Assert.True(File.Exists(BlobPath(dataDirectory, sha256)), $"Registered blob {sha256} has no file.");
+            using var content = lake.Blobs.OpenReadAsync(sha256, CancellationToken.None).GetAwaiter().GetResult()!;
+            var length = 0L;
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = content.Read(buffer)) > 0)
+            {
+                length += read;
+            }
+
+            Assert.Equal(reader.GetInt64(1), length);
         }
+
+        SqliteConnection.ClearAllPools();
     }
 
     private static string BlobPath(string dataDirectory, string sha256) =>

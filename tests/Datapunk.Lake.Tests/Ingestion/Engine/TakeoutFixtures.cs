@@ -77,6 +77,14 @@ internal static class TakeoutFixtures
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    /// <summary>The SHA-256 of a blob's plaintext, read back through the lake's (decrypting) blob store.</summary>
+    public static string Sha256OfBlob(Lake lake, string sha256)
+    {
+        using var stream = lake.Blobs.OpenReadAsync(sha256, CancellationToken.None).GetAwaiter().GetResult()
+            ?? throw new FileNotFoundException($"Blob {sha256} is not in the store.");
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     /// <summary>Every blob file under the blob folder, outside its temporary folder.</summary>
     public static IReadOnlyList<string> BlobFiles(Lake lake) =>
         Directory.EnumerateFiles(lake.Options.BlobDirectory, "*", SearchOption.AllDirectories)
