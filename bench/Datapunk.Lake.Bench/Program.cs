@@ -1,24 +1,34 @@
+using System.Diagnostics;
 using System.Globalization;
 using Datapunk.Lake.Bench;
 
-// Usage: Datapunk.Lake.Bench records-json OUTPUT (--points N | --bytes SIZE) [--seed S]
-// SIZE takes a K, M or G suffix (powers of 1024).
-if (args.Length < 3 || args[0] != "records-json")
+// Seeded generators of realistic Takeout files, and the bare-scan ceiling for the import benchmark.
+// See BENCHMARKS.md at the repository root and bench/run.sh.
+const string Usage = """
+    Usage:
+      Datapunk.Lake.Bench records-json OUTPUT (--points N | --bytes SIZE[K|M|G]) [--seed S]
+      Datapunk.Lake.Bench my-activity OUTPUT --entries N [--seed S]
+      Datapunk.Lake.Bench mbox OUTPUT --messages N [--seed S]
+      Datapunk.Lake.Bench scan RECORDS_JSON [--ndjson OUTPUT]
+    """;
+
+if (args.Length < 2)
 {
-    Console.Error.WriteLine("Usage: Datapunk.Lake.Bench records-json OUTPUT (--points N | --bytes SIZE[K|M|G]) [--seed S]");
+    Console.Error.WriteLine(Usage);
     return 1;
 }
 
 var output = args[1];
-long? points = null;
+long? count = null;
 long? bytes = null;
+string? ndjson = null;
 var seed = 1;
 for (var i = 2; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
-        case "--points":
-            points = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        case "--points" or "--entries" or "--messages":
+            count = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
         case "--bytes":
             bytes = ParseSize(args[i + 1]);
@@ -26,22 +36,67 @@ for (var i = 2; i + 1 < args.Length; i += 2)
         case "--seed":
             seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
+        case "--ndjson":
+            ndjson = args[i + 1];
+            break;
         default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'.");
+            Console.Error.WriteLine($"Unknown option '{args[i]}'.\n{Usage}");
             return 1;
     }
 }
 
-if (points is null == bytes is null)
+switch (args[0])
 {
-    Console.Error.WriteLine("Give exactly one of --points and --bytes.");
-    return 1;
+    case "records-json":
+    {
+        if (count is null == bytes is null)
+        {
+            Console.Error.WriteLine("Give exactly one of --points and --bytes.");
+            return 1;
+        }
+
+        await using var file = Create(output);
+        var written = new RecordsJsonGenerator(seed).Write(file, count ?? long.MaxValue, bytes ?? long.MaxValue);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {written:N0} points, {file.Length:N0} bytes, seed {seed}"));
+        return 0;
+    }
+
+    case "my-activity" or "mbox":
+    {
+        if (count is null)
+        {
+            Console.Error.WriteLine("Give the number of entries or messages.");
+            return 1;
+        }
+
+        await using var file = Create(output);
+        var written = args[0] == "mbox"
+            ? new MboxGenerator(seed).Write(file, count.Value)
+            : new MyActivityJsonGenerator(seed).Write(file, count.Value);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {written:N0} items, {file.Length:N0} bytes, seed {seed}"));
+        return 0;
+    }
+
+    case "scan":
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        await using var input = new FileStream(output, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        await using var lines = ndjson is null ? null : Create(ndjson);
+        var items = BareScan.Run(input, lines);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"scanned {items} points, {input.Length} bytes in {seconds:0.000} s wall, {cpuSeconds:0.000} s CPU"));
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine(Usage);
+        return 1;
 }
 
-await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-var written = new RecordsJsonGenerator(seed).Write(file, points ?? long.MaxValue, bytes ?? long.MaxValue);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {written:N0} points, {file.Length:N0} bytes, seed {seed}"));
-return 0;
+static FileStream Create(string path) => new(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
 
 static long ParseSize(string text)
 {
