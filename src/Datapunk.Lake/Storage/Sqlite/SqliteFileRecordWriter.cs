@@ -44,6 +44,13 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         // 398 MB with that cache and 160 MB with this one. Dispose restores the default.
         SetCacheSize(connection, WriterCacheKibibytes);
 
+        // Each insert runs with a statement journal (the FTS trigger and the R*Tree make it a multi-write
+        // statement that may abort), which holds the original of every page the insert changes: about eight
+        // pages per record. Once it outgrows 64 KiB it spills to a file in /var/tmp and stays there for the
+        // transaction, so a 200,000-point Records.json wrote 7 GB of statement journal. In memory it never holds
+        // more than the pages of one insert. Dispose restores the default.
+        SetPragma(connection, "temp_store = MEMORY");
+
         _transaction = connection.BeginTransaction(deferred: false);
 
         // Deletion takes the write lock too, so no tombstone can appear while this transaction holds it: when
@@ -195,6 +202,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 
         _transaction.Dispose();
         SetCacheSize(_connection, DefaultCacheKibibytes);
+        SetPragma(_connection, "temp_store = DEFAULT");
         _connection.Dispose();
     }
 
@@ -203,6 +211,13 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     {
         using var command = connection.CreateCommand();
         command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{kibibytes}");
+        command.ExecuteNonQuery();
+    }
+
+    private static void SetPragma(SqliteConnection connection, string pragma)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + pragma;
         command.ExecuteNonQuery();
     }
 
