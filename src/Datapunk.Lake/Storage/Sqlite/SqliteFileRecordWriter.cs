@@ -12,7 +12,7 @@ namespace Datapunk.Lake.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// NOTE: SQLite cannot checkpoint an open transaction, so the WAL grows to about the size of the data one
-/// file adds (2.1 GiB for a 1 GiB Records.json, see docs/benchmarks.md) until the commit.
+/// file adds (2.1 GiB for a 1 GiB Records.json, see BENCHMARKS.md) until the commit.
 /// </remarks>
 internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 {
