@@ -67,8 +67,22 @@ public sealed class Lake
         }
         var records = new SqliteRecordStore(options.DatabasePath);
         await records.MigrateAsync(cancellationToken);
+        await records.FailAbandonedImportsAsync(IsProcessAlive, cancellationToken);
 
         var (control, blobs) = await OwnerControl.OpenAsync(records, options, cancellationToken);
         return new Lake(options, records, blobs, KnownFormats.CreateRegistry(), new SqliteSearchIndex(records), control);
+    }
+
+    private static bool IsProcessAlive(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

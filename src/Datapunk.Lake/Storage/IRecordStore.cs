@@ -21,6 +21,13 @@ public interface IRecordStore
 
     Task UpdateImportAsync(ImportSummary import, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks as failed the queued or running imports that a process on this host started and that process is gone
+    /// (it crashed or was killed). Returns how many were marked.
+    /// </summary>
+    /// <remarks>NOTE: a process id reused by an unrelated process keeps its import "Running" until that process ends.</remarks>
+    Task<int> FailAbandonedImportsAsync(Func<int, bool> isProcessAlive, CancellationToken cancellationToken);
+
     Task AddImportFileAsync(string importId, ImportFileReport report, CancellationToken cancellationToken);
 
     Task<ImportSummary?> GetImportAsync(string id, CancellationToken cancellationToken);
