@@ -39,6 +39,9 @@ public interface IRecordStore
     /// <summary>True when this content was already parsed to the end by this format version for this account.</summary>
     Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken);
 
+    /// <summary>How many records the earlier parse of this file produced, or null when it was never parsed to the end.</summary>
+    Task<long?> GetParsedRecordCountAsync(FileParseKey key, CancellationToken cancellationToken);
+
     /// <summary>
     /// Opens a writer for the records of one file. Nothing it writes is visible until <see cref="IFileRecordWriter.Commit"/>;
     /// disposing it without a commit discards every record it took.

@@ -292,19 +292,22 @@ public sealed class SqliteRecordStore : IRecordStore
         return Task.FromResult<IReadOnlyList<ImportFileReport>>(files);
     }
 
-    public Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken)
+    public async Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken) =>
+        await GetParsedRecordCountAsync(key, cancellationToken) is not null;
+
+    public Task<long?> GetParsedRecordCountAsync(FileParseKey key, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT 1 FROM parsed_files
+            SELECT records FROM parsed_files
             WHERE blob_sha256 = $blob AND format = $format AND format_version = $version AND account = $account
             """;
         command.Parameters.AddWithValue("$blob", key.BlobSha256);
         command.Parameters.AddWithValue("$format", key.Format);
         command.Parameters.AddWithValue("$version", key.FormatVersion);
         command.Parameters.AddWithValue("$account", key.Account);
-        return Task.FromResult(command.ExecuteScalar() is not null);
+        return Task.FromResult(command.ExecuteScalar() is long records ? records : (long?)null);
     }
 
     public IFileRecordWriter BeginFile(string importId, string path, FileParseKey key) =>
