@@ -20,7 +20,7 @@ public sealed class OwnerControl
     {
         _store = store;
         Tokens = new TokenService(store);
-        Audit = new AuditLog(store, Path.Combine(dataDirectory, "audit-head"));
+        Audit = new AuditLog(Path.Combine(dataDirectory, "audit.db"), Path.Combine(dataDirectory, "audit-head"));
         Deletion = new DeletionService(store, blobs, Audit, keys.Scrub);
         Exporter = new LakeExporter(store, blobs, Audit);
         Retention = new RetentionService(store, Deletion, Audit);

@@ -177,3 +177,22 @@ public sealed class RecordsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
+
+public sealed class ConcurrentImportTests
+{
+    [Fact]
+    public async Task Request_DuringFileTransaction_IsAudited()
+    {
+        await using var app = await TestApp.StartAsync();
+        var key = new Datapunk.Lake.Storage.FileParseKey(new string('b', 64), "test.format", 1, "owner");
+        await app.Lake.Records.CreateImportAsync(new Datapunk.Lake.Imports.ImportSummary { Id = "imp_open", Source = "test", Account = "owner", CreatedAt = DateTimeOffset.UtcNow }, CancellationToken.None);
+
+        // An import holds the lake database's write lock for the whole of a file, as this open writer does.
+        using var writer = app.Lake.Records.BeginFile("imp_open", "big.json", key);
+        var response = await app.Client.GetAsync("/v1/datasets");
+        var entries = app.Lake.Control.Audit.Page(0, 1000);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(entries, e => e.Action.Contains("/v1/datasets", StringComparison.Ordinal));
+    }
+}
