@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Datapunk.Lake.Server.Apis;
+using Datapunk.Lake.Server.Telemetry;
 
 namespace Datapunk.Lake.Server.Hosting;
 
@@ -14,7 +15,9 @@ public static class LakeServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+            kestrel.ListenDevelopmentHttps(builder.Configuration, options.Host);
         });
+        builder.AddLakeOperations();
 
         builder.Services.AddSingleton(lake);
         builder.Services.AddSingleton<ImportQueue>();
@@ -32,6 +35,7 @@ public static class LakeServer
         app.UseStatusCodePages();
 
         app.MapHealthApi();
+        app.MapMetricsApi();
         app.MapImportsApi();
         app.MapRecordsApi();
         app.MapBlobsApi();
