@@ -14,8 +14,8 @@ FROM ${SDK_IMAGE} AS build
 # true: missing vulnerability data (NU1900, NU1905) is a warning, not an error. Known
 # vulnerabilities (NU1901 to NU1904) fail the build either way.
 ARG NUGET_AUDIT_OFFLINE=false
-# URL of an extra advisory source (NuGet V3 index with VulnerabilityInfo), optional.
-ARG NUGET_AUDIT_SOURCE=
+# Advisory source: a NuGet V3 service index with a VulnerabilityInfo resource.
+ARG NUGET_AUDIT_SOURCE=https://api.nuget.org/v3/index.json
 ARG CYCLONEDX_VERSION=6.3.1
 ARG LAKE_VERSION=0.1.0
 

@@ -7,14 +7,16 @@
 #   vulnerability data) are errors too, so an audit that saw no data cannot pass. With
 #   NUGET_AUDIT_OFFLINE=true they stay warnings and are printed in the build log: that is the
 #   explicit opt-out for builds with no route to an advisory source.
-# - NUGET_AUDIT_SOURCE, when set, is the URL of an extra advisory source: a NuGet V3 service
-#   index with a VulnerabilityInfo resource, such as an internal mirror. Plain http is allowed
-#   for it because mirrors on a private network often have no TLS.
+# - NUGET_AUDIT_SOURCE is the advisory source: a NuGet V3 service index with a
+#   VulnerabilityInfo resource, nuget.org by default. NuGet reports NU1905 only for a configured
+#   audit source, never for a package source without advisories, so one is always configured.
+#   Plain http is allowed for it because advisory mirrors on a private network often have no TLS.
 set -eu
 
 project=$1
+: "${NUGET_AUDIT_SOURCE:=https://api.nuget.org/v3/index.json}"
 
-if [ -n "${NUGET_AUDIT_SOURCE:-}" ]; then
+if [ -n "$NUGET_AUDIT_SOURCE" ]; then
     insecure=false
     case $NUGET_AUDIT_SOURCE in
         http://*) insecure=true ;;

@@ -4,13 +4,13 @@
 install_engine() {
     local missing=()
     local tool
-    for tool in podman buildah runc debootstrap; do
+    for tool in podman buildah runc debootstrap podman-compose; do
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
     if ((${#missing[@]} > 0)); then
         log "installing ${missing[*]} from Debian"
         apt-get update -qq || return 1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap >/dev/null || return 1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap podman-compose python3-yaml >/dev/null || return 1
     fi
 
     # dockerfile-utils lints offline; it is kept in the cache so later runs skip npm.
