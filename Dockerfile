@@ -132,6 +132,8 @@ RUN set -eu; \
     chmod 0750 /data
 
 COPY --from=build --chown=app:datapunk /app /app
+# COPY creates /app itself with mode 0755; the files inside keep the build stage's read-only modes.
+RUN chmod 0555 /app
 COPY --from=build --chown=app:datapunk /sbom/datapunk-lake.cdx.json /usr/share/datapunk-lake/sbom.cdx.json
 COPY --chown=app:datapunk --chmod=0555 scripts/healthcheck.sh /usr/local/bin/healthcheck.sh
 COPY --chown=app:datapunk --chmod=0555 deploy/lake.sh /usr/local/bin/lake

@@ -9,8 +9,12 @@ manifest=install-manifest.sha256
 
 cd "$app_dir"
 rm -f "$manifest"
-find . -type f ! -name "$manifest" | sed 's|^\./||' | LC_ALL=C sort | while IFS= read -r file; do
+
+# The manifest is written outside the folder first, so the listing never includes it.
+partial=$(mktemp)
+find . -type f | sed 's|^\./||' | LC_ALL=C sort | while IFS= read -r file; do
     sha256sum "$file"
-done >"$manifest.partial"
-mv "$manifest.partial" "$manifest"
+done >"$partial"
+mv "$partial" "$manifest"
+chmod 0644 "$manifest"
 echo "install manifest: $(wc -l <"$manifest") files"

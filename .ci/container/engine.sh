@@ -4,13 +4,13 @@
 install_engine() {
     local missing=()
     local tool
-    for tool in podman buildah runc debootstrap podman-compose; do
+    for tool in podman buildah runc debootstrap docker-compose; do
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
     if ((${#missing[@]} > 0)); then
         log "installing ${missing[*]} from Debian"
         apt-get update -qq || return 1
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap podman-compose python3-yaml >/dev/null || return 1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah runc debootstrap uidmap docker-compose python3-yaml >/dev/null || return 1
     fi
 
     # dockerfile-utils lints offline; it is kept in the cache so later runs skip npm.
@@ -60,13 +60,15 @@ EOF
 }
 
 # Starts a container and records its id so cleanup removes it: start_container VAR ARGS...
+# Without systemd podman cannot schedule health checks, so the timer is off and the checks call
+# `podman healthcheck run` themselves.
 start_container() {
     local var=$1
     shift
-    local id
-    id=$(podman run -d "$@") || return 1
-    containers+=("$id")
-    printf -v "$var" '%s' "$id"
+    local started_id
+    started_id=$(podman run -d --health-interval=disable "$@") || return 1
+    containers+=("$started_id")
+    printf -v "$var" '%s' "$started_id"
 }
 
 remove_container() {

@@ -25,6 +25,7 @@ public static class LakeOperations
         InstallVerificationSettings.ReadMode(builder.Configuration, builder.Environment, out _);
         builder.Services.AddHostedService<InstallIntegrityStartupCheck>();
 
+        ReadHttpsPort(builder.Configuration);
         builder.Services.AddLakeHealthChecks(builder.Configuration, builder.Environment);
         builder.Services.AddLakeTelemetry();
         return builder;
@@ -37,10 +38,18 @@ public static class LakeOperations
     /// <exception cref="InvalidOperationException">The port is not a number from 1 to 65535.</exception>
     public static void ListenDevelopmentHttps(this KestrelServerOptions kestrel, IConfiguration configuration, string host)
     {
+        if (ReadHttpsPort(configuration) is { } port)
+        {
+            kestrel.Listen(IPAddress.Parse(host), port, listen => listen.UseHttps());
+        }
+    }
+
+    private static int? ReadHttpsPort(IConfiguration configuration)
+    {
         var text = configuration[HttpsPortKey];
         if (string.IsNullOrWhiteSpace(text))
         {
-            return;
+            return null;
         }
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
@@ -48,6 +57,6 @@ public static class LakeOperations
             throw new InvalidOperationException($"Invalid {HttpsPortKey} '{text}'. Use a number from 1 to 65535, or leave it unset for no HTTPS endpoint.");
         }
 
-        kestrel.Listen(IPAddress.Parse(host), port, listen => listen.UseHttps());
+        return port;
     }
 }
