@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the container image with podman and checks it the way an operator would use it:
-# Dockerfile lint, compose files, runtime and development stages, image inspection, a real
-# import through the API, health turning unhealthy, the dependency audit and the install
-# integrity check. Prints one PASS/FAIL line per check and exits non-zero on any failure.
+# Builds the container image with podman and checks it the way an operator would use it.
+# The checks cover the Dockerfile lint, the compose files, both image stages, a real import
+# through the API, health turning unhealthy, the dependency audit and the install integrity
+# check. Prints one PASS/FAIL line per check and exits non-zero on any failure.
 #
 # Runs as root on Debian 12 with no container registry: the base images are built locally
 # (debootstrap + the host's .NET) and passed to the Dockerfile as build arguments.

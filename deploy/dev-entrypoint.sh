@@ -1,8 +1,8 @@
 #!/bin/sh
 # Entry point of the development stage. Starts netcoredbg as a debug adapter server on
-# LAKE_DEBUGGER_PORT (when the image has it and the port is set), then runs the given command,
-# or by default `dotnet watch` over the source tree in /src/lake, which rebuilds and hot-reloads
-# the server on every saved change.
+# LAKE_DEBUGGER_PORT when the image has it and the port is set. Then runs the given command, or
+# by default `dotnet watch` over the source tree in /src/lake, which rebuilds and hot-reloads the
+# server on every saved change.
 set -eu
 
 if [ -n "${LAKE_DEBUGGER_PORT:-}" ] && command -v netcoredbg >/dev/null 2>&1; then

@@ -23,8 +23,8 @@ check_dockerfile_lint() {
     check "Dockerfile lint (dockerfile-utils)" "$dockerfile_utils" lint "$repo/Dockerfile"
 }
 
-# Both compose files must pass the Compose schema and merge (docker-compose 1.29 from Debian
-# validates and prints the merged file without an engine); the merged views must point at the
+# Both compose files must pass the Compose schema and merge. docker-compose 1.29 from Debian
+# validates and prints the merged file without an engine. The merged views must point at the
 # right stages and publish only on 127.0.0.1.
 check_compose_files() {
     local runtime_view development_view
@@ -55,7 +55,7 @@ assert "127.0.0.1:5678:5678" in development["ports"], development["ports"]
 for port in runtime["ports"] + development["ports"]:
     assert str(port).startswith("127.0.0.1:"), f"port {port} is not bound to 127.0.0.1"
 assert any(str(v).startswith("lake-data:/data") for v in runtime["volumes"]), runtime["volumes"]
-assert any(str(v).endswith(":/src/lake") for v in development["volumes"]), development["volumes"]
+assert any(str(v).split(":")[1:2] == ["/src/lake"] for v in development["volumes"]), development["volumes"]
 health = runtime["healthcheck"]
 assert (health["interval"], health["timeout"], health["start_period"], health["retries"]) == ("30s", "10s", "5s", 3), health
 EOF
@@ -463,7 +463,7 @@ check_dependency_audit() {
     fi
     write_advisories "$advisory_root/vulnerability/base.json" ""
 
-    # 3. No data: an audit source that answers nothing must fail unless the build opts out.
+    # 3. No data: an unreachable audit source must fail the restore unless the build opts out.
     if output=$(cd "$restore_dir/lake" && NUGET_HTTP_CACHE_PATH=$restore_dir/http-cache-2 NUGET_AUDIT_SOURCE=http://127.0.0.1:9/index.json \
         sh "$repo/deploy/restore-with-audit.sh" src/Datapunk.Lake.Server/Datapunk.Lake.Server.csproj 2>&1); then
         fail "dependency audit: an unreachable advisory source fails the restore (NU1900)"

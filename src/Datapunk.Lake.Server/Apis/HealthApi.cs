@@ -11,7 +11,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        // Liveness runs no check: the process answering is the whole test.
+        // Liveness runs no check, because a response from the process is the whole test.
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,

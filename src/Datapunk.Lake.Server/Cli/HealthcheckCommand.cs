@@ -7,8 +7,8 @@ using Datapunk.Lake.Server.Hosting;
 namespace Datapunk.Lake.Server.Cli;
 
 /// <summary>
-/// <c>lake healthcheck</c>: asks a running server's readiness endpoint and exits 0 only when it reports Healthy, so a
-/// container health check fails both when the server does not answer and when it answers that it is unhealthy.
+/// <c>lake healthcheck</c>: requests a running server's readiness endpoint and exits 0 only when it reports Healthy.
+/// A container health check then fails both when the server does not respond and when it reports itself unhealthy.
 /// </summary>
 internal static class HealthcheckCommand
 {

@@ -7,7 +7,7 @@ internal sealed class DiskSpaceHealthCheck(Lake lake, HealthThresholds threshold
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        // On Unix, DriveInfo accepts any path and reports the file system that holds it (statvfs).
+        // On Unix, DriveInfo accepts any path and reports the file system that contains it (statvfs).
         var drive = new DriveInfo(lake.Options.DataDirectory);
         var free = drive.AvailableFreeSpace;
         var data = new Dictionary<string, object>

@@ -43,7 +43,7 @@ public sealed record HealthThresholds
         };
     }
 
-    /// <summary>90% of the memory the GC sees as available, which follows a cgroup (container) limit when set.</summary>
+    /// <summary>90% of the memory that the GC reports as available, which follows a cgroup (container) limit when one is set.</summary>
     public static long DefaultMaximumMemoryBytes() =>
         (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultMemoryShare);
 

@@ -4,15 +4,15 @@ using Datapunk.Lake.Server.Hosting;
 namespace Datapunk.Lake.Server.Telemetry;
 
 /// <summary>
-/// Reads the store's figures for <see cref="LakeMetrics"/> in the background, so a scrape of <c>/metrics</c> never
-/// waits on the database or the blob folder.
+/// Reads the store's figures for <see cref="LakeMetrics"/> in the background. The gauges only return the last
+/// sample, so a scrape of <c>/metrics</c> does not wait on the database or the blob folder.
 /// </summary>
 internal sealed class StoreStatisticsSampler(Lake lake, LakeMetrics metrics, ILogger<StoreStatisticsSampler> logger) : BackgroundService
 {
     /// <summary>How often the figures are read; Prometheus scrapes every 15 to 60 seconds in common setups.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
-    // NOTE: imports are counted from one listing of at most this many; a lake with more imports undercounts
+    // NOTE: imports are counted from one listing of at most this many. A lake with more imports undercounts
     // them until the store offers a count by state.
     private const int MaximumImportsListed = 100_000;
 
