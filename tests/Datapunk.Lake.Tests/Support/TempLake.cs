@@ -51,13 +51,13 @@ public sealed class TempLake : IAsyncDisposable
     }
 
     /// <summary>Every record of the lake, in time order.</summary>
-    public async Task<IReadOnlyList<Records.LakeRecord>> AllRecordsAsync()
+    public async Task<IReadOnlyList<Datapunk.Lake.Records.LakeRecord>> AllRecordsAsync()
     {
-        var all = new List<Records.LakeRecord>();
+        var all = new List<Datapunk.Lake.Records.LakeRecord>();
         string? cursor = null;
         do
         {
-            var page = await Lake.Records.QueryRecordsAsync(new Storage.RecordQuery { Limit = 1000, Cursor = cursor }, CancellationToken.None);
+            var page = await Lake.Records.QueryRecordsAsync(new Datapunk.Lake.Storage.RecordQuery { Limit = 1000, Cursor = cursor }, CancellationToken.None);
             all.AddRange(page.Items);
             cursor = page.NextCursor;
         }
