@@ -83,7 +83,8 @@ RUN --mount=type=secret,id=ca-bundle,required=false \
 
 # A development certificate for localhost, made at build time: Kestrel finds it in the user
 # store, and the public part is exported so the host can trust it.
-RUN dotnet dev-certs https \
+RUN mkdir -p /https \
+    && dotnet dev-certs https \
     && dotnet dev-certs https --export-path /https/localhost.crt --format PEM --no-password
 
 WORKDIR /src/lake

@@ -349,9 +349,11 @@ check_import_through_api() {
 }
 
 # A tiny tmpfs as the data directory, filled up by hand: free space falls below the minimum.
+# The U option gives the tmpfs to the container's user, since podman copies the image's
+# root-owned mode onto it otherwise.
 check_full_volume() {
     local id
-    if ! start_container id --tmpfs /data:rw,size=64m,mode=1777 -e LAKE_HEALTH_MIN_FREE_DISK_MB=32 "$runtime_image"; then
+    if ! start_container id --tmpfs /data:rw,size=64m,U -e LAKE_HEALTH_MIN_FREE_DISK_MB=32 "$runtime_image"; then
         fail "runtime container with a 64 MiB data volume starts"
         return
     fi
