@@ -65,6 +65,7 @@ main() {
     if build_development_image; then
         pass "build development stage ($development_build_seconds s)"
         check_development_image
+        check_development_container
     else
         fail "build development stage"
     fi
