@@ -456,6 +456,24 @@ check_development_container() {
         return
     fi
 
+    # A saved change to a string literal in a method body is applied by hot reload, without a restart.
+    sed -i 's/"The database responded to a query."/"The database responded to a query (hot reload)."/' \
+        "$sources/src/Datapunk.Lake.Server/Health/DatabaseHealthCheck.cs"
+    local reloaded=false
+    for attempt in $(seq 1 90); do
+        if curl -sk --max-time 5 "https://127.0.0.1:$port/health" 2>/dev/null | grep -q 'query (hot reload)'; then
+            reloaded=true
+            break
+        fi
+        sleep 1
+    done
+    if $reloaded; then
+        pass "development container: a saved source change reaches the running server (dotnet watch)"
+    else
+        fail "development container: a saved source change did not reach the server within 90 s"
+        podman logs "$id" 2>&1 | tail -n 10 | sed 's/^/    /'
+    fi
+
     local subject
     subject=$(echo | openssl s_client -connect "127.0.0.1:$port" -servername localhost 2>/dev/null | openssl x509 -noout -subject 2>/dev/null)
     if [[ $subject == *CN*localhost* ]]; then pass "development container: HTTPS certificate is for localhost ($subject)"; else fail "development container: certificate subject '$subject'"; fi

@@ -25,9 +25,10 @@ internal sealed class StoreStatisticsSampler(Lake lake, LakeMetrics metrics, ILo
             {
                 metrics.Update(await SampleAsync(stoppingToken));
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // The figures stay at the last sample; readiness reports the broken component itself.
+                // An exception that left this loop would stop the whole host, which is too much for a metric. The
+                // figures stay at the last sample, and readiness reports the broken component itself.
                 Log.StoreStatisticsFailed(logger, exception);
             }
         }
