@@ -29,7 +29,7 @@ WORKDIR /src/lake
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Datapunk.Lake/Datapunk.Lake.csproj src/Datapunk.Lake/
 COPY src/Datapunk.Lake.Server/Datapunk.Lake.Server.csproj src/Datapunk.Lake.Server/
-COPY deploy/with-extra-ca.sh deploy/restore-with-audit.sh deploy/write-install-manifest.sh /usr/local/bin/
+COPY deploy/with-extra-ca.sh deploy/restore-with-audit.sh deploy/nuget-audit.props deploy/write-install-manifest.sh /usr/local/bin/
 
 RUN --mount=type=secret,id=ca-bundle,required=false \
     NUGET_AUDIT_OFFLINE="$NUGET_AUDIT_OFFLINE" NUGET_AUDIT_SOURCE="$NUGET_AUDIT_SOURCE" \

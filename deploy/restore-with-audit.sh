@@ -37,20 +37,14 @@ CONFIG
     echo "dependency audit: advisory source $NUGET_AUDIT_SOURCE"
 fi
 
-# %3B is an escaped ';' so MSBuild does not split the value into separate properties.
-known_vulnerabilities='NU1901%3BNU1902%3BNU1903%3BNU1904'
+# The MSBuild settings live in nuget-audit.props beside this script.
+props=$(cd "$(dirname "$0")" && pwd)/nuget-audit.props
+offline=false
 if [ "${NUGET_AUDIT_OFFLINE:-false}" = true ]; then
     echo "dependency audit: NUGET_AUDIT_OFFLINE=true, so missing vulnerability data (NU1900, NU1905) is only a warning"
-    errors=$known_vulnerabilities
-    not_errors='NU1900%3BNU1905'
-else
-    errors="NU1900%3B$known_vulnerabilities%3BNU1905"
-    not_errors=''
+    offline=true
 fi
 
 dotnet restore "$project" \
-    -p:NuGetAudit=true \
-    -p:NuGetAuditMode=all \
-    -p:NuGetAuditLevel=low \
-    "-p:WarningsAsErrors=$errors" \
-    "-p:WarningsNotAsErrors=$not_errors"
+    "-p:CustomBeforeMicrosoftCommonProps=$props" \
+    "-p:NuGetAuditOffline=$offline"

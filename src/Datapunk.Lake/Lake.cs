@@ -1,6 +1,9 @@
 using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Blobs.FileSystem;
 using Datapunk.Lake.Ingestion;
+using Datapunk.Lake.Search;
+using Datapunk.Lake.Search.Sql;
+using Datapunk.Lake.Search.Sqlite;
 using Datapunk.Lake.Storage;
 using Datapunk.Lake.Storage.Sqlite;
 
@@ -12,13 +15,19 @@ namespace Datapunk.Lake;
 /// </summary>
 public sealed class Lake
 {
-    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats)
+    private readonly Lazy<MiniLmEmbedder> _embedder = new(() => new MiniLmEmbedder(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats, ISearchIndex searchIndex)
     {
         Options = options;
         Records = records;
         Blobs = blobs;
         Formats = formats;
         Engine = new ImportEngine(records, blobs, formats, options.Limits);
+
+        // The model loads on first use (about half a second and 90 MB), so commands that never search do not pay for it.
+        Search = new SearchService(searchIndex, () => _embedder.Value);
+        Sql = new ReadOnlySqlRunner(options.DatabasePath);
     }
 
     public LakeOptions Options { get; }
@@ -31,6 +40,12 @@ public sealed class Lake
 
     public ImportEngine Engine { get; }
 
+    /// <summary>Text, semantic, place and time search, and the embedding queue.</summary>
+    public SearchService Search { get; }
+
+    /// <summary>Read-only SQL over the documented views.</summary>
+    public ReadOnlySqlRunner Sql { get; }
+
     /// <summary>Opens the embedded store in the data directory, creating it and applying migrations as needed.</summary>
     public static async Task<Lake> OpenAsync(LakeOptions options, CancellationToken cancellationToken)
     {
@@ -42,6 +57,6 @@ public sealed class Lake
 
         // A write that is still running touches its temporary file at least every few seconds.
         blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
-        return new Lake(options, records, blobs, KnownFormats.CreateRegistry());
+        return new Lake(options, records, blobs, KnownFormats.CreateRegistry(), new SqliteSearchIndex(records));
     }
 }

@@ -22,6 +22,8 @@ public static class LakeCommandLine
         root.Subcommands.Add(RecordsCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(FormatsCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(HealthcheckCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Datapunk.Lake.Server.Apis;
 using Datapunk.Lake.Server.Telemetry;
+using Scalar.AspNetCore;
 
 namespace Datapunk.Lake.Server.Hosting;
 
@@ -22,6 +23,12 @@ public static class LakeServer
         builder.Services.AddSingleton(lake);
         builder.Services.AddSingleton<ImportQueue>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ImportQueue>());
+        if (options.EmbedInBackground)
+        {
+            builder.Services.AddHostedService<EmbeddingWorker>();
+        }
+
+        builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -41,6 +48,14 @@ public static class LakeServer
         app.MapBlobsApi();
         app.MapDatasetsApi();
         app.MapFormatsApi();
+        app.MapSearchApi();
+        app.MapTimelineApi();
+        app.MapSqlApi();
+
+        // The OpenAPI document at /openapi/v1.json and an interactive page at /scalar. The page's script is
+        // served from inside the Scalar.AspNetCore package and its web fonts are turned off, so it works offline.
+        app.MapOpenApi();
+        app.MapScalarApiReference(scalar => scalar.WithTitle("Datapunk Lake API").DisableDefaultFonts());
         return app;
     }
 }

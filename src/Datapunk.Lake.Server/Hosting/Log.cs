@@ -4,7 +4,7 @@ namespace Datapunk.Lake.Server.Hosting;
 
 /// <summary>
 /// Every log message of the server. Event ids: 1000–1099 imports, 1100–1199 storage, 1200–1299 HTTP and
-/// hosting, 1300–1399 access, 1400–1499 audit.
+/// hosting, 1300–1399 access, 1400–1499 audit, 1500–1599 search.
 /// </summary>
 internal static partial class Log
 {
@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(1200, LogLevel.Information, "Datapunk Lake listening on {Url} with data directory {DataDirectory}")]
     public static partial void Listening(ILogger logger, string url, string dataDirectory);
+
+    [LoggerMessage(1500, LogLevel.Information, "Embedded {Count} records in {Milliseconds} ms; {Pending} still wait")]
+    public static partial void EmbeddingsIndexed(ILogger logger, long count, long milliseconds, long pending);
+
+    [LoggerMessage(1501, LogLevel.Error, "Embedding records failed; retrying in {DelaySeconds} s")]
+    public static partial void EmbeddingFailed(ILogger logger, Exception exception, double delaySeconds);
 }

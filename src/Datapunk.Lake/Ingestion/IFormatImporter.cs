@@ -1,3 +1,4 @@
+using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Records;
 
 namespace Datapunk.Lake.Ingestion;
@@ -33,4 +34,15 @@ public interface IFormatImporter
 /// <summary>What an importer knows about the file it reads.</summary>
 /// <param name="Path">The path inside the archive or folder, with '/' separators.</param>
 /// <param name="Account">The account the export belongs to; part of every dataset name.</param>
-public sealed record ImportFileContext(string Path, string Account, string BlobSha256, long Length, CancellationToken CancellationToken);
+public sealed record ImportFileContext(string Path, string Account, string BlobSha256, long Length, CancellationToken CancellationToken)
+{
+    /// <summary>
+    /// Stores bytes taken out of the file (such as a mail attachment) as a blob of their own, reading the stream to
+    /// its end, and returns its hash and length. Null when the caller keeps no blobs; an importer then only hashes.
+    /// </summary>
+    /// <remarks>
+    /// The blob is written at once, but registered with the record store only after the file's parse ends
+    /// (committed or rolled back), because the file's record transaction holds the database's write lock.
+    /// </remarks>
+    public Func<Stream, BlobPutResult>? StoreBlob { get; init; }
+}

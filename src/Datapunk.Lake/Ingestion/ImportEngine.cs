@@ -50,6 +50,8 @@ public sealed class ImportEngine
                 await ImportSourceAsync(run, source, cancellationToken);
             }
 
+            await RunPostPassesAsync(run, cancellationToken);
+
             job.TransitionTo(ImportState.Succeeded);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -63,6 +65,22 @@ public sealed class ImportEngine
 
         await _store.UpdateImportAsync(job.Summary, CancellationToken.None);
         return job.Summary;
+    }
+
+    private async Task RunPostPassesAsync(Run run, CancellationToken cancellationToken)
+    {
+        if (_formats.PostPasses.Count == 0)
+        {
+            return;
+        }
+
+        var files = await _store.GetImportFilesAsync(run.Job.Id, cancellationToken);
+        var context = new ImportPostPassContext(_store, _blobs, run.Job.Id, run.Job.Summary.Account, files);
+        foreach (var pass in _formats.PostPasses)
+        {
+            var added = await pass.RunAsync(context, cancellationToken);
+            run.Job.Update(s => s with { RecordsAdded = s.RecordsAdded + added });
+        }
     }
 
     private async Task ImportSourceAsync(Run run, ImportSource source, CancellationToken cancellationToken)
@@ -259,7 +277,11 @@ public sealed class ImportEngine
         }
 
         var progress = new ProgressStream(content, bytes => run.ReportFileProgress(bytes));
-        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken);
+        var derivedBlobs = new List<BlobPutResult>();
+        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken)
+        {
+            StoreBlob = derived => StoreDerivedBlob(derived, derivedBlobs, cancellationToken),
+        };
         ImportFileReport report;
         try
         {
@@ -282,9 +304,25 @@ public sealed class ImportEngine
             report = new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Error, 0, 0,
                 $"{exception.Message} No record of this file was added; the original is stored as blob {sha256}.", exception.Position);
         }
+        finally
+        {
+            // Registered only now: the file's record transaction held the write lock while the importer ran.
+            foreach (var derived in derivedBlobs)
+            {
+                await _store.RegisterBlobAsync(derived, CancellationToken.None);
+            }
+        }
 
         run.ReportFileProgress(0);
         await FinishFileAsync(run, report, cancellationToken);
+    }
+
+    /// <summary>Stores a blob taken out of a file while the importer runs synchronously on a pool thread.</summary>
+    private BlobPutResult StoreDerivedBlob(Stream content, List<BlobPutResult> stored, CancellationToken cancellationToken)
+    {
+        var blob = _blobs.PutAsync(content, cancellationToken).GetAwaiter().GetResult();
+        stored.Add(blob);
+        return blob;
     }
 
     /// <summary>Reports a file no importer claims: kept, unless it is empty or is JSON that does not parse.</summary>

@@ -24,15 +24,38 @@ public static class RecordKinds
     /// <summary>Any other entry of an activity log (My Activity and the like).</summary>
     public const string Activity = "activity";
 
+    /// <summary>A page saved in a browser's bookmarks, dated when it was added.</summary>
+    public const string Bookmark = "bookmark";
+
+    /// <summary>A channel or feed the account follows (YouTube subscriptions and the like).</summary>
+    public const string Subscription = "subscription";
+
+    /// <summary>A comment the account wrote under someone else's content (a video, a post).</summary>
+    public const string Comment = "comment";
+
     public const string Message = "message";
     public const string CalendarEvent = "calendar-event";
     public const string Contact = "contact";
     public const string Photo = "photo";
     public const string Note = "note";
 
+    /// <summary>A named collection of photos and videos, such as a Google Photos album.</summary>
+    public const string Album = "album";
+
+    /// <summary>One recorded exercise session (a run, a ride, …) with a start, an end and totals.</summary>
+    public const string Workout = "workout";
+
+    /// <summary>Totals of fitness measures (steps, distance, calories, …) over a fixed interval, such as a day or 15 minutes.</summary>
+    public const string FitnessMetric = "fitness-metric";
+
+    /// <summary>One raw data point of a fitness data source, such as a step-count delta or a heart-rate reading.</summary>
+    public const string FitnessSample = "fitness-sample";
+
     public static readonly IReadOnlyList<string> All =
     [
         Location, Visit, ActivitySegment, WebVisit, Search, VideoWatch, Activity,
+        Bookmark, Subscription, Comment,
         Message, CalendarEvent, Contact, Photo, Note,
+        Album, Workout, FitnessMetric, FitnessSample,
     ];
 }

@@ -42,6 +42,12 @@ public interface IRecordStore
 
     Task<LakeRecord?> GetRecordAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets one top-level attribute of a stored record, for passes that link records after their files were parsed.
+    /// Returns false when no record has that id.
+    /// </summary>
+    Task<bool> SetRecordAttributeAsync(string id, string name, string value, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync(CancellationToken cancellationToken);
 
     Task<long> CountRecordsAsync(CancellationToken cancellationToken);

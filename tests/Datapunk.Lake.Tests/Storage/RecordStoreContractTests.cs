@@ -56,6 +56,29 @@ public sealed class RecordStoreContractTests
 
     [Theory]
     [MemberData(nameof(StoreImplementations.RecordStores), MemberType = typeof(StoreImplementations))]
+    public async Task SetRecordAttribute_AddsOneKey(string implementation)
+    {
+        var store = await StoreImplementations.CreateRecordStoreAsync(implementation);
+        await CreateImportAsync(store, "imp_1");
+        var draft = Draft("1", "2024-01-01T10:00:00Z");
+        using (var writer = store.BeginFile("imp_1", "a.json", Key))
+        {
+            writer.Add(draft);
+            writer.Commit();
+        }
+
+        var id = RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey);
+        var updated = await store.SetRecordAttributeAsync(id, "media blob", "abc", CancellationToken.None);
+        var missing = await store.SetRecordAttributeAsync("no-such-id", "media blob", "abc", CancellationToken.None);
+
+        var record = await store.GetRecordAsync(id, CancellationToken.None);
+        Assert.True(updated);
+        Assert.False(missing);
+        Assert.Equal("abc", (string)record!.Attributes!["media blob"]!);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreImplementations.RecordStores), MemberType = typeof(StoreImplementations))]
     public async Task Writer_SameMergeKeyIsDuplicate(string implementation)
     {
         var store = await StoreImplementations.CreateRecordStoreAsync(implementation);

@@ -98,5 +98,105 @@ internal static class SqliteMigrations
                 last_ms INTEGER
             );
             """),
+
+        // Full-text and embedding bookkeeping. The FTS5 tables are external-content tables over the records_text
+        // view, so the text is stored once (in records) and the index holds only tokens. Triggers keep them in
+        // step with records inside the same transaction as the insert, so a file's records and their index
+        // entries become visible together. A record with no title, text or URL (a location fix) gets no row.
+        new(2, "search", """
+            CREATE VIEW records_text AS
+                SELECT seq, title, body, json_extract(attributes, '$.url') AS url FROM records;
+
+            CREATE VIRTUAL TABLE records_fts USING fts5 (
+                title, body, url,
+                content = 'records_text', content_rowid = 'seq',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+
+            CREATE VIRTUAL TABLE records_trigram USING fts5 (
+                title, body, url,
+                content = 'records_text', content_rowid = 'seq',
+                tokenize = 'trigram remove_diacritics 1'
+            );
+
+            CREATE TABLE embedding_queue (seq INTEGER PRIMARY KEY);
+
+            CREATE TABLE record_embeddings (
+                seq INTEGER PRIMARY KEY,
+                model TEXT NOT NULL,
+                vector BLOB NOT NULL
+            );
+
+            CREATE TRIGGER records_text_insert AFTER INSERT ON records
+            WHEN new.title IS NOT NULL OR new.body IS NOT NULL OR json_extract(new.attributes, '$.url') IS NOT NULL
+            BEGIN
+                INSERT INTO records_fts (rowid, title, body, url)
+                    VALUES (new.seq, new.title, new.body, json_extract(new.attributes, '$.url'));
+                INSERT INTO records_trigram (rowid, title, body, url)
+                    VALUES (new.seq, new.title, new.body, json_extract(new.attributes, '$.url'));
+                INSERT INTO embedding_queue (seq) SELECT new.seq WHERE new.title IS NOT NULL OR new.body IS NOT NULL;
+            END;
+
+            CREATE TRIGGER records_text_delete AFTER DELETE ON records
+            BEGIN
+                INSERT INTO records_fts (records_fts, rowid, title, body, url)
+                    SELECT 'delete', old.seq, old.title, old.body, json_extract(old.attributes, '$.url')
+                    WHERE old.title IS NOT NULL OR old.body IS NOT NULL OR json_extract(old.attributes, '$.url') IS NOT NULL;
+                INSERT INTO records_trigram (records_trigram, rowid, title, body, url)
+                    SELECT 'delete', old.seq, old.title, old.body, json_extract(old.attributes, '$.url')
+                    WHERE old.title IS NOT NULL OR old.body IS NOT NULL OR json_extract(old.attributes, '$.url') IS NOT NULL;
+                DELETE FROM embedding_queue WHERE seq = old.seq;
+                DELETE FROM record_embeddings WHERE seq = old.seq;
+            END;
+
+            CREATE TRIGGER records_text_update AFTER UPDATE OF title, body, attributes ON records
+            BEGIN
+                INSERT INTO records_fts (records_fts, rowid, title, body, url)
+                    SELECT 'delete', old.seq, old.title, old.body, json_extract(old.attributes, '$.url')
+                    WHERE old.title IS NOT NULL OR old.body IS NOT NULL OR json_extract(old.attributes, '$.url') IS NOT NULL;
+                INSERT INTO records_trigram (records_trigram, rowid, title, body, url)
+                    SELECT 'delete', old.seq, old.title, old.body, json_extract(old.attributes, '$.url')
+                    WHERE old.title IS NOT NULL OR old.body IS NOT NULL OR json_extract(old.attributes, '$.url') IS NOT NULL;
+                INSERT INTO records_fts (rowid, title, body, url)
+                    SELECT new.seq, new.title, new.body, json_extract(new.attributes, '$.url')
+                    WHERE new.title IS NOT NULL OR new.body IS NOT NULL OR json_extract(new.attributes, '$.url') IS NOT NULL;
+                INSERT INTO records_trigram (rowid, title, body, url)
+                    SELECT new.seq, new.title, new.body, json_extract(new.attributes, '$.url')
+                    WHERE new.title IS NOT NULL OR new.body IS NOT NULL OR json_extract(new.attributes, '$.url') IS NOT NULL;
+                DELETE FROM record_embeddings WHERE seq = new.seq;
+                INSERT OR IGNORE INTO embedding_queue (seq) SELECT new.seq WHERE new.title IS NOT NULL OR new.body IS NOT NULL;
+            END;
+
+            -- Records imported before this step.
+            INSERT INTO records_fts (rowid, title, body, url)
+                SELECT seq, title, body, url FROM records_text WHERE title IS NOT NULL OR body IS NOT NULL OR url IS NOT NULL;
+            INSERT INTO records_trigram (rowid, title, body, url)
+                SELECT seq, title, body, url FROM records_text WHERE title IS NOT NULL OR body IS NOT NULL OR url IS NOT NULL;
+            INSERT INTO embedding_queue (seq) SELECT seq FROM records WHERE title IS NOT NULL OR body IS NOT NULL;
+            """),
+
+        // Views for the read-only SQL endpoint. Queries may read these views and nothing else, so the tables
+        // underneath can change without breaking saved queries. Times are UTC milliseconds since the Unix epoch
+        // plus the source's offset in minutes, as in records.
+        new(3, "sql-views", """
+            CREATE VIEW lake_records AS
+                SELECT id, dataset, kind,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', start_ms / 1000.0, 'unixepoch') AS start_utc,
+                    start_ms, start_offset_min, end_ms, end_offset_min,
+                    lat, lon, accuracy_m, title, body AS text, attributes,
+                    blob_sha256, path, pointer, byte_offset, import_id
+                FROM records;
+
+            CREATE VIEW lake_datasets AS
+                SELECT name, record_count, first_ms, last_ms FROM datasets;
+
+            CREATE VIEW lake_imports AS
+                SELECT id, source, account, state, created_ms, started_ms, finished_ms,
+                    files_done, files_parsed, errors, records_added, duplicates
+                FROM imports;
+
+            CREATE VIEW lake_blobs AS
+                SELECT sha256, size, first_seen_ms FROM blobs;
+            """),
     ];
 }

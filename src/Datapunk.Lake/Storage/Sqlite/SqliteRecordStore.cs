@@ -335,6 +335,19 @@ public sealed class SqliteRecordStore : IRecordStore
         return Task.FromResult(reader.Read() ? ReadRecord(reader) : null);
     }
 
+    public Task<bool> SetRecordAttributeAsync(string id, string name, string value, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+
+        // The name is quoted inside the JSON path, so a name with a dot or a space stays one key.
+        command.CommandText = "UPDATE records SET attributes = json_set(coalesce(attributes, '{}'), $path, $value) WHERE id = $id";
+        command.Parameters.AddWithValue("$path", "$.\"" + name.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        command.Parameters.AddWithValue("$value", value);
+        command.Parameters.AddWithValue("$id", id);
+        return Task.FromResult(command.ExecuteNonQuery() > 0);
+    }
+
     public Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync(CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -383,7 +396,7 @@ public sealed class SqliteRecordStore : IRecordStore
         files_done, files_stored, files_parsed, files_unchanged, files_kept, errors, records_added, duplicates, message
         """;
 
-    private const string RecordColumns = """
+    internal const string RecordColumns = """
         seq, id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon, accuracy_m, title, body,
         attributes, blob_sha256, path, pointer, byte_offset, import_id
         """;
@@ -411,7 +424,7 @@ public sealed class SqliteRecordStore : IRecordStore
         Message = reader.IsDBNull(18) ? null : reader.GetString(18),
     };
 
-    private static LakeRecord ReadRecord(SqliteDataReader reader)
+    internal static LakeRecord ReadRecord(SqliteDataReader reader)
     {
         var startOffset = reader.IsDBNull(5) ? (int?)null : reader.GetInt32(5);
         var start = ToTime(reader.GetInt64(4), startOffset);

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Datapunk.Lake.Search;
+
+namespace Datapunk.Lake.Server.Cli;
+
+/// <summary><c>lake embed</c>: computes the embeddings that semantic search needs, without the server.</summary>
+internal static class EmbedCommand
+{
+    public static Command Create()
+    {
+        var batch = new Option<int>("--batch-size") { Description = "Texts per model call.", DefaultValueFactory = _ => EmbeddingIndexer.DefaultBatchSize };
+        var command = new Command("embed", "Compute sentence embeddings for every text record that has none yet (on this machine).") { batch };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(batch) < 1)
+            {
+                Console.Error.WriteLine($"Invalid --batch-size {result.GetValue(batch)}. Use 1 or more.");
+                return 1;
+            }
+
+            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var total = await lake.Search.Index.CountPendingEmbeddingsAsync(cancellationToken);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total} records to embed."));
+
+            var stopwatch = Stopwatch.StartNew();
+            var progress = new Progress<long>(done =>
+                Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done}/{total} embedded")));
+            var count = await lake.Search.CreateIndexer().RunAsync(result.GetValue(batch), progress, cancellationToken);
+
+            var seconds = stopwatch.Elapsed.TotalSeconds;
+            Console.Error.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Embedded {count} records in {seconds:0.0} s ({(seconds > 0 ? count / seconds : 0):0} per second, including the model load)."));
+            return 0;
+        });
+        return command;
+    }
+}
