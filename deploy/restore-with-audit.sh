@@ -1,5 +1,6 @@
 #!/bin/sh
-# Restores a project with NuGet's dependency audit as a gate (usage: restore-with-audit.sh PROJECT).
+# Restores a project with NuGet's dependency audit as a gate
+# (usage: restore-with-audit.sh PROJECT [DOTNET-RESTORE-OPTIONS...]).
 #
 # - NU1901 to NU1904 (a known vulnerability of low, moderate, high or critical severity) are
 #   errors for every package in the graph, direct or transitive.
@@ -14,6 +15,7 @@
 set -eu
 
 project=$1
+shift
 : "${NUGET_AUDIT_SOURCE:=https://api.nuget.org/v3/index.json}"
 
 if [ -n "$NUGET_AUDIT_SOURCE" ]; then
@@ -47,4 +49,5 @@ fi
 
 dotnet restore "$project" \
     "-p:CustomBeforeMicrosoftCommonProps=$props" \
-    "-p:NuGetAuditOffline=$offline"
+    "-p:NuGetAuditOffline=$offline" \
+    "$@"
