@@ -1,9 +1,9 @@
 using Datapunk.Lake.Blobs;
-using Datapunk.Lake.Blobs.FileSystem;
 using Datapunk.Lake.Ingestion;
 using Datapunk.Lake.Search;
 using Datapunk.Lake.Search.Sql;
 using Datapunk.Lake.Search.Sqlite;
+using Datapunk.Lake.Sovereignty;
 using Datapunk.Lake.Storage;
 using Datapunk.Lake.Storage.Sqlite;
 
@@ -17,8 +17,9 @@ public sealed class Lake
 {
     private readonly Lazy<MiniLmEmbedder> _embedder = new(() => new MiniLmEmbedder(), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats, ISearchIndex searchIndex)
+    private Lake(LakeOptions options, IRecordStore records, IBlobStore blobs, FormatRegistry formats, ISearchIndex searchIndex, OwnerControl control)
     {
+        Control = control;
         Options = options;
         Records = records;
         Blobs = blobs;
@@ -46,6 +47,9 @@ public sealed class Lake
     /// <summary>Read-only SQL over the documented views.</summary>
     public ReadOnlySqlRunner Sql { get; }
 
+    /// <summary>Tokens, audit log, deletion, export, retention and integrity checks.</summary>
+    public OwnerControl Control { get; }
+
     /// <summary>Opens the embedded store in the data directory, creating it and applying migrations as needed.</summary>
     public static async Task<Lake> OpenAsync(LakeOptions options, CancellationToken cancellationToken)
     {
@@ -53,10 +57,7 @@ public sealed class Lake
         var records = new SqliteRecordStore(options.DatabasePath);
         await records.MigrateAsync(cancellationToken);
 
-        var blobs = new FileSystemBlobStore(options.BlobDirectory);
-
-        // A write that is still running touches its temporary file at least every few seconds.
-        blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
-        return new Lake(options, records, blobs, KnownFormats.CreateRegistry(), new SqliteSearchIndex(records));
+        var (control, blobs) = await OwnerControl.OpenAsync(records, options, cancellationToken);
+        return new Lake(options, records, blobs, KnownFormats.CreateRegistry(), new SqliteSearchIndex(records), control);
     }
 }

@@ -20,6 +20,9 @@ public sealed record LakeOptions
 
     public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
 
+    /// <summary>The file that receives the owner token on the first start, readable only by the service's user.</summary>
+    public string OwnerTokenPath => Path.Combine(DataDirectory, Sovereignty.Access.TokenService.OwnerTokenFileName);
+
     /// <summary>
     /// The data directory from an explicit option, else <c>LAKE_DATA_DIR</c>, else
     /// <c>$XDG_DATA_HOME/datapunk-lake</c>, else <c>~/.local/share/datapunk-lake</c>.

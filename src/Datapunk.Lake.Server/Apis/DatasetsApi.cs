@@ -1,3 +1,4 @@
+using Datapunk.Lake.Server.Access;
 using Datapunk.Lake.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,7 @@ public static class DatasetsApi
 {
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/datasets", ListAsync);
+        app.MapGet("/v1/datasets", ListAsync).FiltersByTokenScope();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Datapunk.Lake.Server.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Datapunk.Lake.Server.Apis;
@@ -7,7 +8,8 @@ public static class FormatsApi
     public static IEndpointRouteBuilder MapFormatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/formats", (Lake lake) => TypedResults.Ok(new FormatList(
-            lake.Formats.Importers.Select(i => new FormatView(i.Format, i.Version, i.Description, i.ExamplePath)).ToList())));
+            lake.Formats.Importers.Select(i => new FormatView(i.Format, i.Version, i.Description, i.ExamplePath)).ToList())))
+            .FiltersByTokenScope();
         return app;
     }
 }

@@ -1,5 +1,7 @@
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Ingestion;
+using Datapunk.Lake.Server.Access;
+using Datapunk.Lake.Sovereignty.Access;
 using Datapunk.Lake.Server.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,9 +14,9 @@ public static class ImportsApi
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
         var imports = app.MapGroup("/v1/imports");
-        imports.MapPost("/", CreateAsync);
-        imports.MapGet("/", ListAsync);
-        imports.MapGet("/{id}", GetAsync);
+        imports.MapPost("/", CreateAsync).RequireScope(TokenScopes.Ingest).FiltersByTokenScope();
+        imports.MapGet("/", ListAsync).FiltersByTokenScope();
+        imports.MapGet("/{id}", GetAsync).FiltersByTokenScope();
         return app;
     }
 
@@ -58,7 +60,10 @@ public static class ImportsApi
 
     private static async Task<Results<Ok<ImportView>, ProblemHttpResult>> GetAsync(string id, Lake lake, ImportQueue queue, CancellationToken cancellationToken)
     {
-        var summary = queue.TryGetLive(id) ?? await lake.Records.GetImportAsync(id, cancellationToken);
+        // The store applies the token's constraints; the live state of a running import does not, so it is shown
+        // only to a token without constraints.
+        var live = AccessScope.Current is null or { IsUnconstrained: true } ? queue.TryGetLive(id) : null;
+        var summary = live ?? await lake.Records.GetImportAsync(id, cancellationToken);
         if (summary is null)
         {
             return Problems.NotFound($"No import has the id '{id}'. List imports with GET /v1/imports.");

@@ -1,3 +1,4 @@
+using Datapunk.Lake.Server.Access;
 using Datapunk.Lake.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,8 +9,8 @@ public static class RecordsApi
 {
     public static IEndpointRouteBuilder MapRecordsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/records", QueryAsync);
-        app.MapGet("/v1/records/{id}", GetAsync);
+        app.MapGet("/v1/records", QueryAsync).FiltersByTokenScope();
+        app.MapGet("/v1/records/{id}", GetAsync).FiltersByTokenScope();
         return app;
     }
 

@@ -24,8 +24,13 @@ public static class LakeCommandLine
         root.Subcommands.Add(FormatsCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(DeleteCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(VerifyCommand.AddInstallOption(IntegrityCommand.Create()));
         root.Subcommands.Add(HealthcheckCommand.Create());
-        root.Subcommands.Add(VerifyCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

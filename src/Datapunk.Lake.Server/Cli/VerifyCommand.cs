@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Datapunk.Lake.Server.Integrity;
 
 namespace Datapunk.Lake.Server.Cli;
@@ -12,40 +13,47 @@ internal static class VerifyCommand
 
     public const int NotVerified = 2;
 
-    public static Command Create()
+    /// <summary>
+    /// Adds <c>--install</c> and <c>--app-dir</c> to the <c>lake verify</c> command. With <c>--install</c> the command
+    /// checks the installed app's files instead of the data, so it needs no data directory.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="verify"/> has no asynchronous action to keep.</exception>
+    public static Command AddInstallOption(Command verify)
     {
         var install = new Option<bool>("--install")
         {
-            Description = $"Verify the installed app's files against {InstallManifest.FileName}.",
+            Description = $"Verify the installed app's files against {InstallManifest.FileName} instead of the data.",
         };
         var appDirectory = new Option<string?>("--app-dir")
         {
-            Description = "The app folder to verify. Default: the folder of this lake executable.",
+            Description = "With --install: the app folder to verify. Default: the folder of this lake executable.",
         };
-        var command = new Command("verify", "Verify the integrity of the lake's installation.") { install, appDirectory };
-        command.SetAction(async (result, cancellationToken) =>
+        verify.Options.Add(install);
+        verify.Options.Add(appDirectory);
+
+        var verifyData = verify.Action as AsynchronousCommandLineAction
+            ?? throw new InvalidOperationException("The verify command needs an asynchronous action before --install is added.");
+        verify.SetAction(async (result, cancellationToken) => result.GetValue(install)
+            ? await VerifyInstallAsync(result.GetValue(appDirectory), cancellationToken)
+            : await verifyData.InvokeAsync(result, cancellationToken));
+        return verify;
+    }
+
+    private static async Task<int> VerifyInstallAsync(string? appDirectory, CancellationToken cancellationToken)
+    {
+        var directory = appDirectory ?? InstallVerifier.CurrentAppDirectory;
+        InstallVerification verification;
+        try
         {
-            if (!result.GetValue(install))
-            {
-                Console.Error.WriteLine("Nothing to verify: pass --install to check the installed app's files against its manifest.");
-                return NotVerified;
-            }
+            verification = await InstallVerifier.VerifyAsync(directory, cancellationToken);
+        }
+        catch (FormatException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return NotVerified;
+        }
 
-            var directory = result.GetValue(appDirectory) ?? InstallVerifier.CurrentAppDirectory;
-            InstallVerification verification;
-            try
-            {
-                verification = await InstallVerifier.VerifyAsync(directory, cancellationToken);
-            }
-            catch (FormatException exception)
-            {
-                Console.Error.WriteLine(exception.Message);
-                return NotVerified;
-            }
-
-            return Report(verification, Console.Out, Console.Error);
-        });
-        return command;
+        return Report(verification, Console.Out, Console.Error);
     }
 
     public static int Report(InstallVerification verification, TextWriter output, TextWriter error)

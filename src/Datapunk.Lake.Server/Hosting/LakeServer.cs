@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Serialization;
+using Datapunk.Lake.Server.Access;
 using Datapunk.Lake.Server.Apis;
 using Datapunk.Lake.Server.Telemetry;
 using Scalar.AspNetCore;
@@ -30,6 +31,8 @@ public static class LakeServer
 
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
+        builder.Services.AddLakeAuthorization();
+        builder.Services.AddHostedService<RetentionScheduler>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -40,6 +43,9 @@ public static class LakeServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<AccessMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapHealthApi();
         app.MapMetricsApi();
@@ -56,6 +62,10 @@ public static class LakeServer
         // served from inside the Scalar.AspNetCore package and its web fonts are turned off, so it works offline.
         app.MapOpenApi();
         app.MapScalarApiReference(scalar => scalar.WithTitle("Datapunk Lake API").DisableDefaultFonts());
+        app.MapTokensApi();
+        app.MapAuditApi();
+        app.MapExportsApi();
+        app.MapDeletionApi();
         return app;
     }
 }

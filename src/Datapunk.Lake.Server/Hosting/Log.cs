@@ -23,6 +23,12 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Debug, "Upload for import {ImportId} stored as blob {Sha256} ({Bytes} bytes)")]
     public static partial void UploadStored(ILogger logger, string importId, string sha256, long bytes);
 
+    [LoggerMessage(1400, LogLevel.Information, "Retention ran {Policies} policies and deleted {Records} records")]
+    public static partial void RetentionRan(ILogger logger, int policies, long records);
+
+    [LoggerMessage(1401, LogLevel.Error, "Retention run failed")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1200, LogLevel.Information, "Datapunk Lake listening on {Url} with data directory {DataDirectory}")]
     public static partial void Listening(ILogger logger, string url, string dataDirectory);
 

@@ -34,7 +34,14 @@ public interface IFormatImporter
 /// <summary>What an importer knows about the file it reads.</summary>
 /// <param name="Path">The path inside the archive or folder, with '/' separators.</param>
 /// <param name="Account">The account the export belongs to; part of every dataset name.</param>
-public sealed record ImportFileContext(string Path, string Account, string BlobSha256, long Length, CancellationToken CancellationToken)
+/// <param name="MaxJsonValueBytes">The largest single JSON value to hold in memory; pass it to <see cref="Json.JsonStreamReader"/>.</param>
+public sealed record ImportFileContext(
+    string Path,
+    string Account,
+    string BlobSha256,
+    long Length,
+    CancellationToken CancellationToken,
+    int MaxJsonValueBytes = Json.JsonStreamReader.DefaultMaxValueBytes)
 {
     /// <summary>
     /// Stores bytes taken out of the file (such as a mail attachment) as a blob of their own, reading the stream to

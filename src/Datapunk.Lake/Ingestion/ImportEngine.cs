@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Ingestion.Archives;
@@ -210,7 +212,7 @@ public sealed class ImportEngine
             var compressed = entry.CompressedLength is { } known && kind == ArchiveKind.Zip
                 ? () => known
                 : (Func<long>)(() => archive.BytesRead - archiveStart);
-            await using var guarded = new GuardedStream(raw, _limits, compressed);
+            await using var guarded = new GuardedStream(raw, _limits, compressed, entry.DeclaredLength);
             blob = await StoreAsync(run, guarded, cancellationToken);
         }
         catch (Exception exception) when (exception is ArchiveBombException or InvalidDataException or IOException or NotSupportedException
@@ -278,7 +280,7 @@ public sealed class ImportEngine
 
         var progress = new ProgressStream(content, bytes => run.ReportFileProgress(bytes));
         var derivedBlobs = new List<BlobPutResult>();
-        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken)
+        var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken, _limits.MaxJsonValueBytes)
         {
             StoreBlob = derived => StoreDerivedBlob(derived, derivedBlobs, cancellationToken),
         };
@@ -289,10 +291,11 @@ public sealed class ImportEngine
             report = await Task.Run(() =>
             {
                 using var writer = _store.BeginFile(run.Job.Id, path, key);
-                foreach (var draft in importer.Read(progress, context))
+                using var drafts = importer.Read(progress, context).GetEnumerator();
+                while (MoveNext(drafts, importer, progress))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    writer.Add(draft);
+                    writer.Add(drafts.Current);
                 }
 
                 writer.Commit();
@@ -317,6 +320,27 @@ public sealed class ImportEngine
         await FinishFileAsync(run, report, cancellationToken);
     }
 
+    /// <summary>
+    /// Advances an importer, turning any exception it throws other than cancellation into an
+    /// <see cref="ImportFormatException"/>, so a bug or an unforeseen input in one importer fails one file,
+    /// not the whole import. Exceptions of the record writer are not caught here: they fail the import.
+    /// </summary>
+    private static bool MoveNext(IEnumerator<Records.RecordDraft> drafts, IFormatImporter importer, ProgressStream progress)
+    {
+        try
+        {
+            return drafts.MoveNext();
+        }
+        catch (Exception exception) when (exception is not (ImportFormatException or OperationCanceledException))
+        {
+            var position = string.Create(CultureInfo.InvariantCulture, $"near byte {progress.Position}");
+            var message = exception is DecoderFallbackException || exception.InnerException is DecoderFallbackException
+                ? "The text is not valid UTF-8. Check that the file was not re-encoded (for example to Latin-1) after export."
+                : $"The importer {importer.Format} failed on this file: {exception.GetType().Name}: {exception.Message}";
+            throw new ImportFormatException(message, position, exception);
+        }
+    }
+
     /// <summary>Stores a blob taken out of a file while the importer runs synchronously on a pool thread.</summary>
     private BlobPutResult StoreDerivedBlob(Stream content, List<BlobPutResult> stored, CancellationToken cancellationToken)
     {
@@ -326,7 +350,7 @@ public sealed class ImportEngine
     }
 
     /// <summary>Reports a file no importer claims: kept, unless it is empty or is JSON that does not parse.</summary>
-    private static async Task<ImportFileReport> DescribeUnparsedAsync(Run run, Stream content, FileSniff sniff, string sha256, CancellationToken cancellationToken)
+    private async Task<ImportFileReport> DescribeUnparsedAsync(Run run, Stream content, FileSniff sniff, string sha256, CancellationToken cancellationToken)
     {
         if (sniff.Length == 0)
         {
@@ -340,16 +364,16 @@ public sealed class ImportEngine
             return new ImportFileReport(run.NextSequence(), sniff.Path, sha256, sniff.Length, null, FileOutcome.Kept, 0, 0, "Kept, not parsed: no importer recognises this file.", null);
         }
 
-        var error = await Task.Run(() => ValidateJson(content), cancellationToken);
+        var error = await Task.Run(() => ValidateJson(content, _limits.MaxJsonValueBytes), cancellationToken);
         return error is null
             ? new ImportFileReport(run.NextSequence(), sniff.Path, sha256, sniff.Length, null, FileOutcome.Kept, 0, 0, "Kept, not parsed: valid JSON, but no importer recognises its structure.", null)
             : new ImportFileReport(run.NextSequence(), sniff.Path, sha256, sniff.Length, null, FileOutcome.Error, 0, 0,
                 $"{error.Message} The original is stored as blob {sha256}.", error.Position);
     }
 
-    private static ImportFormatException? ValidateJson(Stream content)
+    private static ImportFormatException? ValidateJson(Stream content, int maxValueBytes)
     {
-        using var reader = new JsonStreamReader(content);
+        using var reader = new JsonStreamReader(content, maxValueBytes);
         try
         {
             if (reader.Read() == System.Text.Json.JsonTokenType.None)

@@ -62,7 +62,10 @@ public sealed record FileParseKey(string BlobSha256, string Format, int FormatVe
 /// <summary>Writes the records of one file in one transaction.</summary>
 public interface IFileRecordWriter : IDisposable
 {
-    /// <summary>Adds a record. Returns false when a record with the same id already exists (a duplicate).</summary>
+    /// <summary>
+    /// Adds a record. Returns false when a record with the same id already exists (a duplicate) or was deleted and
+    /// left a tombstone; both count as duplicates.
+    /// </summary>
     bool Add(RecordDraft draft);
 
     long Added { get; }

@@ -1,5 +1,6 @@
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Ingestion;
+using Datapunk.Lake.Ingestion.Archives;
 
 namespace Datapunk.Lake.Tests.Support;
 
@@ -16,10 +17,11 @@ public sealed class TempLake : IAsyncDisposable
 
     public Lake Lake { get; }
 
-    public static async Task<TempLake> CreateAsync(string account = "owner")
+    public static async Task<TempLake> CreateAsync(string account = "owner", ImportLimits? limits = null)
     {
         var directory = NewDirectory();
-        var lake = await Lake.OpenAsync(new LakeOptions { DataDirectory = directory, Account = account }, CancellationToken.None);
+        var options = new LakeOptions { DataDirectory = directory, Account = account, Limits = limits ?? new() };
+        var lake = await Lake.OpenAsync(options, CancellationToken.None);
         return new TempLake(directory, lake);
     }
 

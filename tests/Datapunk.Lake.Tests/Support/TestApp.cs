@@ -22,14 +22,39 @@ public sealed class TestApp : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>A client that sends the owner token (admin, no constraints).</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The owner token, as written to the data directory on the first start.</summary>
+    public string OwnerToken => File.ReadAllText(Lake.Options.OwnerTokenPath).Trim();
+
+    /// <summary>A client with no token at all.</summary>
+    public HttpClient AnonymousClient() => App.GetTestClient();
+
+    /// <summary>A client that sends the given token.</summary>
+    public HttpClient ClientWith(string token)
+    {
+        var client = App.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Creates a token with the given scopes and constraints, and returns a client that sends it.</summary>
+    public async Task<HttpClient> ClientWithScopeAsync(Datapunk.Lake.Sovereignty.Access.TokenRequest request)
+    {
+        var created = await Lake.Control.Tokens.CreateAsync(request, CancellationToken.None);
+        return ClientWith(created.Secret);
+    }
 
     public static async Task<TestApp> StartAsync()
     {
         var lake = await TempLake.CreateAsync();
         var app = LakeServer.Build(lake.Lake, new ServerOptions(), [], builder => builder.WebHost.UseTestServer());
         await app.StartAsync();
-        return new TestApp(lake, app, app.GetTestClient());
+        var client = app.GetTestClient();
+        var owner = await File.ReadAllTextAsync(lake.Lake.Options.OwnerTokenPath);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", owner.Trim());
+        return new TestApp(lake, app, client);
     }
 
     /// <summary>Uploads a file as an import and waits until the import has finished.</summary>

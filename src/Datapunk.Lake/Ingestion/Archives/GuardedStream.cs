@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Datapunk.Lake.Ingestion.Archives;
 
 /// <summary>Thrown when an entry expands beyond the <see cref="ImportLimits"/>.</summary>
@@ -6,8 +8,10 @@ public sealed class ArchiveBombException(string message) : Exception(message);
 /// <summary>
 /// Counts the bytes read from an expanding stream and stops with <see cref="ArchiveBombException"/> as soon as
 /// they pass the limits, so an archive bomb is caught after a bounded amount of output, not at its end.
+/// It also fails with <see cref="InvalidDataException"/> when the entry ends before the length its header
+/// declares, because SharpCompress returns a short entry without an error when a tar.gz is cut inside it.
 /// </summary>
-internal sealed class GuardedStream(Stream inner, ImportLimits limits, Func<long> compressedBytes) : Stream
+internal sealed class GuardedStream(Stream inner, ImportLimits limits, Func<long> compressedBytes, long? declaredLength) : Stream
 {
     public long BytesRead { get; private set; }
 
@@ -66,6 +70,12 @@ internal sealed class GuardedStream(Stream inner, ImportLimits limits, Func<long
 
     private void Check(int read)
     {
+        if (read == 0 && declaredLength is { } declared && BytesRead < declared)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"the entry ends after {BytesRead:N0} of its {declared:N0} bytes"));
+        }
+
         BytesRead += read;
         if (BytesRead > limits.MaxEntryBytes)
         {

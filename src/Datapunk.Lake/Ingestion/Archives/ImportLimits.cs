@@ -1,3 +1,5 @@
+using Datapunk.Lake.Ingestion.Json;
+
 namespace Datapunk.Lake.Ingestion.Archives;
 
 /// <summary>Guards against archives that expand to far more than they hold (archive bombs).</summary>
@@ -14,6 +16,12 @@ public sealed record ImportLimits
 
     /// <summary>The ratio is only checked once an entry has expanded past this many bytes, so small files never trip it.</summary>
     public long RatioCheckAfterBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest single JSON value (one array item, or one string) an importer holds in memory at once.
+    /// A file with a larger value is reported as an error instead of exhausting memory.
+    /// </summary>
+    public int MaxJsonValueBytes { get; init; } = JsonStreamReader.DefaultMaxValueBytes;
 
     /// <summary>The most files one archive may hold.</summary>
     public int MaxEntries { get; init; } = 1_000_000;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Datapunk.Lake.Ingestion.Json;
 
@@ -22,6 +23,9 @@ public readonly record struct JsonItem(JsonElement Element, long Offset, int Ind
 /// </remarks>
 public sealed class JsonStreamReader : IDisposable
 {
+    /// <summary>The default limit on the size of a single value, and so on the buffer.</summary>
+    public const int DefaultMaxValueBytes = 256 * 1024 * 1024;
+
     private const int InitialBufferSize = 64 * 1024;
 
     private readonly Stream _stream;
@@ -34,7 +38,7 @@ public sealed class JsonStreamReader : IDisposable
     private bool _started;
     private JsonReaderState _state;
 
-    public JsonStreamReader(Stream stream, int maxValueBytes = 256 * 1024 * 1024)
+    public JsonStreamReader(Stream stream, int maxValueBytes = DefaultMaxValueBytes)
     {
         _stream = stream;
         _maxValueBytes = maxValueBytes;
@@ -180,6 +184,9 @@ public sealed class JsonStreamReader : IDisposable
                 throw Invalid(exception);
             }
 
+            // Utf8JsonReader checks the UTF-8 of a string only when the string is decoded, so a bad byte in a
+            // property that the importer skips would pass unseen. The item's raw bytes are checked here instead.
+            var itemStart = (int)reader.TokenStartIndex;
             try
             {
                 value = read(ref reader);
@@ -191,6 +198,13 @@ public sealed class JsonStreamReader : IDisposable
             catch (InvalidOperationException exception) when (exception.InnerException is DecoderFallbackException || exception.Message.Contains("UTF-8", StringComparison.Ordinal))
             {
                 throw InvalidUtf8(offset, exception);
+            }
+
+            var itemBytes = _buffer.AsSpan(_start + itemStart, (int)reader.BytesConsumed - itemStart);
+            if (!Utf8.IsValid(itemBytes))
+            {
+                (value as IDisposable)?.Dispose();
+                throw InvalidUtf8(offset + FirstInvalidUtf8(itemBytes), new DecoderFallbackException("Invalid UTF-8 in an array item."));
             }
 
             TokenType = reader.TokenType;
@@ -323,6 +337,23 @@ public sealed class JsonStreamReader : IDisposable
             ? "The file ends in the middle of the JSON document; it is probably truncated. Export or download it again."
             : "Invalid JSON: " + message;
         return new ImportFormatException(detail, position, exception);
+    }
+
+    /// <summary>The index of the first byte that is not part of a valid UTF-8 sequence.</summary>
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var index = 0;
+        while (index < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[index..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return index;
+            }
+
+            index += consumed;
+        }
+
+        return index;
     }
 
     private ImportFormatException Truncated() =>

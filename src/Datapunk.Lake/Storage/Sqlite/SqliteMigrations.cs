@@ -198,5 +198,70 @@ internal static class SqliteMigrations
             CREATE VIEW lake_blobs AS
                 SELECT sha256, size, first_seen_ms FROM blobs;
             """),
+
+        // Owner control: access tokens (only a hash of each secret), the hash-chained audit log (append-only
+        // through triggers), lake settings, tombstones of deleted records and retention policies. The version
+        // leaves room below it for steps that other areas add in parallel.
+        new(10, "owner-control", """
+            CREATE TABLE access_tokens (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                secret_sha256 BLOB NOT NULL,
+                scopes TEXT NOT NULL,
+                datasets TEXT,
+                kinds TEXT,
+                from_ms INTEGER,
+                to_ms INTEGER,
+                created_ms INTEGER NOT NULL,
+                expires_ms INTEGER,
+                revoked_ms INTEGER,
+                is_owner INTEGER NOT NULL DEFAULT 0
+            );
+
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                time_ms INTEGER NOT NULL,
+                token_id TEXT,
+                action TEXT NOT NULL,
+                target TEXT,
+                outcome TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'The audit log is append-only.');
+            END;
+
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'The audit log is append-only.');
+            END;
+
+            CREATE TABLE lake_settings (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+
+            CREATE TABLE tombstones (
+                record_id TEXT PRIMARY KEY,
+                deleted_ms INTEGER NOT NULL
+            );
+
+            CREATE TABLE retention_policies (
+                id INTEGER PRIMARY KEY,
+                dataset TEXT,
+                kind TEXT,
+                max_age_days INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                last_run_ms INTEGER,
+                UNIQUE (dataset, kind)
+            );
+
+            CREATE INDEX records_by_dataset ON records (dataset, start_ms);
+            CREATE INDEX records_by_blob ON records (blob_sha256);
+            CREATE INDEX records_by_import ON records (import_id);
+            """),
     ];
 }

@@ -4,11 +4,16 @@ using System.Text.Json.Nodes;
 using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Records;
+using Datapunk.Lake.Sovereignty.Access;
 using Microsoft.Data.Sqlite;
 
 namespace Datapunk.Lake.Storage.Sqlite;
 
 /// <summary>The embedded record store: one SQLite database file in WAL mode.</summary>
+/// <remarks>
+/// Every read of records, datasets and imports is limited to <see cref="AccessScope.Current"/>, the constraints of
+/// the token that the HTTP server is serving, so an endpoint cannot show more than its token allows.
+/// </remarks>
 public sealed class SqliteRecordStore : IRecordStore
 {
     private readonly string _connectionString;
@@ -36,7 +41,8 @@ public sealed class SqliteRecordStore : IRecordStore
 
         // WAL lets readers go on while an import writes. NORMAL synchronisation in WAL mode is durable
         // across an application crash; only a power loss can undo the last commits, never corrupt them.
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        // secure_delete overwrites deleted content with zeros, so a deletion leaves no readable remnant in free pages.
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -193,7 +199,7 @@ public sealed class SqliteRecordStore : IRecordStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ImportColumns} FROM imports WHERE id = $id";
+        command.CommandText = $"SELECT {ImportColumns} FROM imports WHERE id = $id AND {ImportInScope(command)}";
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return Task.FromResult(reader.Read() ? ReadImport(reader) : null);
@@ -203,7 +209,7 @@ public sealed class SqliteRecordStore : IRecordStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ImportColumns} FROM imports ORDER BY created_ms DESC, id LIMIT $limit";
+        command.CommandText = $"SELECT {ImportColumns} FROM imports WHERE {ImportInScope(command)} ORDER BY created_ms DESC, id LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         var imports = new List<ImportSummary>();
@@ -221,8 +227,14 @@ public sealed class SqliteRecordStore : IRecordStore
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT seq, path, blob_sha256, size, format, outcome, records_added, duplicates, message, position
-            FROM import_files WHERE import_id = $id ORDER BY seq
+            FROM import_files WHERE import_id = $id
             """;
+        if (AccessScope.Current is { IsUnconstrained: false } scope)
+        {
+            command.CommandText += " AND " + scope.ExistsRecord(command, "sr.blob_sha256 = import_files.blob_sha256");
+        }
+
+        command.CommandText += " ORDER BY seq";
         command.Parameters.AddWithValue("$id", importId);
         using var reader = command.ExecuteReader();
         var files = new List<ImportFileReport>();
@@ -282,6 +294,7 @@ public sealed class SqliteRecordStore : IRecordStore
 
         AppendIn(sql, command, "kind", query.Kinds);
         AppendIn(sql, command, "dataset", query.Datasets);
+        AccessScope.Current?.AppendRecordFilter(sql, command);
 
         if (query.Box is { } box)
         {
@@ -329,7 +342,9 @@ public sealed class SqliteRecordStore : IRecordStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RecordColumns} FROM records WHERE id = $id";
+        var sql = new StringBuilder($"SELECT {RecordColumns} FROM records WHERE id = $id");
+        AccessScope.Current?.AppendRecordFilter(sql, command);
+        command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("$id", id);
         using var reader = command.ExecuteReader();
         return Task.FromResult(reader.Read() ? ReadRecord(reader) : null);
@@ -353,6 +368,15 @@ public sealed class SqliteRecordStore : IRecordStore
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name, record_count, first_ms, last_ms FROM datasets WHERE record_count > 0 ORDER BY name";
+        if (AccessScope.Current is { IsUnconstrained: false } scope)
+        {
+            // The stored counters cover whole datasets; a constrained token gets counts over what it may see.
+            var sql = new StringBuilder("SELECT dataset, count(*), min(start_ms), max(coalesce(end_ms, start_ms)) FROM records WHERE 1 = 1");
+            scope.AppendRecordFilter(sql, command);
+            sql.Append(" GROUP BY dataset ORDER BY dataset");
+            command.CommandText = sql.ToString();
+        }
+
         using var reader = command.ExecuteReader();
         var datasets = new List<DatasetSummary>();
         while (reader.Read())
@@ -371,7 +395,9 @@ public sealed class SqliteRecordStore : IRecordStore
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM records";
+        var sql = new StringBuilder("SELECT count(*) FROM records WHERE 1 = 1");
+        AccessScope.Current?.AppendRecordFilter(sql, command);
+        command.CommandText = sql.ToString();
         return Task.FromResult((long)command.ExecuteScalar()!);
     }
 
@@ -400,6 +426,10 @@ public sealed class SqliteRecordStore : IRecordStore
         seq, id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon, accuracy_m, title, body,
         attributes, blob_sha256, path, pointer, byte_offset, import_id
         """;
+
+    /// <summary>A condition that keeps imports with at least one record the current scope may see.</summary>
+    private static string ImportInScope(SqliteCommand command) =>
+        AccessScope.Current is { IsUnconstrained: false } scope ? scope.ExistsRecord(command, "sr.import_id = imports.id") : "1 = 1";
 
     private static ImportSummary ReadImport(SqliteDataReader reader) => new()
     {

@@ -36,7 +36,7 @@ public sealed class RecordsJsonImporter : IFormatImporter
     public IEnumerable<RecordDraft> Read(Stream content, ImportFileContext context)
     {
         var dataset = GoogleDatasets.LocationHistory(context.Account);
-        using var reader = new JsonStreamReader(content);
+        using var reader = new JsonStreamReader(content, context.MaxJsonValueBytes);
         reader.Expect(JsonTokenType.StartObject, "the root object of Records.json");
 
         while (reader.Read() == JsonTokenType.PropertyName)

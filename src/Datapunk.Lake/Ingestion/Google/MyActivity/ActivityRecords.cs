@@ -68,7 +68,7 @@ internal static class ActivityRecords
 
         if (titleUrl is not null)
         {
-            attributes["titleUrl"] = titleUrl;
+            attributes["url"] = titleUrl;
         }
 
         if (entry.Description is { Length: > 0 } description)

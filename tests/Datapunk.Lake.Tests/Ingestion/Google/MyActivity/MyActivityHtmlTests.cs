@@ -25,7 +25,7 @@ public sealed class MyActivityHtmlTests
         Assert.Equal("Searched for adobe creative cloud", search.Title);
         Assert.Equal("adobe creative cloud", search.Text);
         Assert.Equal(new DateTimeOffset(2017, 2, 8, 0, 32, 36, TimeSpan.Zero), search.Start);
-        Assert.Equal("https://www.google.com/search?q=adobe+creative+cloud", (string?)search.Attributes!["titleUrl"]);
+        Assert.Equal("https://www.google.com/search?q=adobe+creative+cloud", (string?)search.Attributes!["url"]);
         Assert.Equal("Search", (string?)search.Attributes["products"]![0]);
         Assert.Equal("From your home", (string?)search.Attributes["locationInfos"]![0]!["source"]);
         Assert.Equal(25.800819, search.Latitude);
@@ -36,7 +36,7 @@ public sealed class MyActivityHtmlTests
         Assert.Equal(RecordKinds.WebVisit, adobe.Kind);
         Assert.Equal("Visited http://www.adobe.com/creativecloud.html", adobe.Title);
         Assert.Equal(new DateTimeOffset(2017, 2, 8, 0, 32, 39, TimeSpan.Zero), adobe.Start);
-        Assert.Equal("https://www.google.com/url?q=http://www.adobe.com/creativecloud.html&usg=AFQjCNH6fum5tBw7J0dbmUYKGFPduC0vSg", (string?)adobe.Attributes!["titleUrl"]);
+        Assert.Equal("https://www.google.com/url?q=http://www.adobe.com/creativecloud.html&usg=AFQjCNH6fum5tBw7J0dbmUYKGFPduC0vSg", (string?)adobe.Attributes!["url"]);
 
         var forum = records[2];
         Assert.Equal("https://productforums.google.com/forum/", forum.Text);

@@ -23,7 +23,7 @@ public sealed class MyActivityJsonTests
         Assert.Equal(new DateTimeOffset(2019, 5, 30, 15, 37, 14, 947, TimeSpan.Zero), search.Start);
         Assert.Equal(37.773692, search.Latitude);
         Assert.Equal(-122.429737, search.Longitude);
-        Assert.Equal("https://www.google.com/search?q=%22myactivity%22+google+export", (string?)search.Attributes!["titleUrl"]);
+        Assert.Equal("https://www.google.com/search?q=%22myactivity%22+google+export", (string?)search.Attributes!["url"]);
         Assert.Equal("From your places (Home)", (string?)search.Attributes["locationInfos"]![0]!["source"]);
         Assert.Equal("/1", search.Provenance.Pointer);
 
@@ -50,7 +50,7 @@ public sealed class MyActivityJsonTests
         Assert.Equal(2, records.Count(r => r.Text == "Daft Punk - One More Time (Official Video)"));
         var removed = records.Single(r => r.Start == new DateTimeOffset(2024, 2, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal("a video that has been removed", removed.Text);
-        Assert.False(removed.Attributes!.ContainsKey("titleUrl"));
+        Assert.False(removed.Attributes!.ContainsKey("url"));
 
         var first = records[0];
         Assert.Equal(new DateTimeOffset(2024, 1, 15, 3, 14, 21, 123, TimeSpan.Zero), first.Start);

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Datapunk.Lake.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Datapunk.Lake.Sovereignty.Audit;
+
+/// <summary>
+/// The append-only, hash-chained audit log in the lake database. Each entry's hash covers its own fields and the
+/// hash of the entry before, so changing, removing, inserting or reordering entries breaks the chain at the first
+/// entry touched. Triggers reject UPDATE and DELETE on the table.
+/// </summary>
+/// <remarks>
+/// A chain alone cannot show that entries were cut off its end, so every append also writes the sequence and hash
+/// of the newest entry to <c>audit-head</c> in the data directory, and <see cref="Verify"/> compares the two.
+/// NOTE: whoever can write both the database and the data directory can rebuild a consistent chain; the log
+/// proves what happened only to the extent that the data directory itself is protected (or the head is copied off
+/// the machine).
+/// </remarks>
+public sealed class AuditLog
+{
+    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private readonly SqliteRecordStore _store;
+    private readonly string _headPath;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+
+    public AuditLog(SqliteRecordStore store, string headPath, TimeProvider? time = null)
+    {
+        _store = store;
+        _headPath = headPath;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Appends one entry and returns it with its hash.</summary>
+    public AuditEntry Append(string? tokenId, string action, string? target, string outcome)
+    {
+        lock (_lock)
+        {
+            using var connection = _store.Open();
+
+            // IMMEDIATE takes the write lock before reading the head, so two processes cannot chain onto the same entry.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+            long sequence = 1;
+            var previous = GenesisHash;
+            using (var reader = command.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    sequence = reader.GetInt64(0) + 1;
+                    previous = reader.GetString(1);
+                }
+            }
+
+            var time = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            var hash = ComputeHash(sequence, time, tokenId, action, target, outcome, previous);
+            command.CommandText = """
+                INSERT INTO audit_log (seq, time_ms, token_id, action, target, outcome, prev_hash, hash)
+                VALUES ($seq, $time, $token, $action, $target, $outcome, $prev, $hash)
+                """;
+            command.Parameters.AddWithValue("$seq", sequence);
+            command.Parameters.AddWithValue("$time", time.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$token", (object?)tokenId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$action", action);
+            command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value);
+            command.Parameters.AddWithValue("$outcome", outcome);
+            command.Parameters.AddWithValue("$prev", previous);
+            command.Parameters.AddWithValue("$hash", hash);
+            command.ExecuteNonQuery();
+            transaction.Commit();
+
+            WriteHead(sequence, hash);
+            return new AuditEntry(sequence, time, tokenId, action, target, outcome, previous, hash);
+        }
+    }
+
+    /// <summary>Returns up to <paramref name="limit"/> entries after sequence <paramref name="after"/>, oldest first.</summary>
+    public IReadOnlyList<AuditEntry> Page(long after, int limit)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time_ms, token_id, action, target, outcome, prev_hash, hash FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var entries = new List<AuditEntry>();
+        while (reader.Read())
+        {
+            entries.Add(Read(reader));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Walks the whole chain and names the first entry that was changed, removed, inserted or moved.</summary>
+    public AuditVerification Verify()
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time_ms, token_id, action, target, outcome, prev_hash, hash FROM audit_log ORDER BY rowid";
+        using var reader = command.ExecuteReader();
+
+        long expected = 1;
+        var previous = GenesisHash;
+        long checkedCount = 0;
+        while (reader.Read())
+        {
+            var entry = Read(reader);
+            if (entry.Sequence != expected)
+            {
+                var problem = entry.Sequence > expected
+                    ? $"Entry {expected} is missing: entry {entry.Sequence} follows entry {expected - 1}."
+                    : $"Entry {entry.Sequence} is out of order: it follows entry {expected - 1}.";
+                return new AuditVerification(false, checkedCount, Math.Min(expected, entry.Sequence), problem);
+            }
+
+            if (!string.Equals(entry.PreviousHash, previous, StringComparison.Ordinal))
+            {
+                return new AuditVerification(false, checkedCount, entry.Sequence,
+                    $"Entry {entry.Sequence} does not chain onto entry {expected - 1}: an entry was inserted, removed or replaced before it.");
+            }
+
+            var hash = ComputeHash(entry.Sequence, entry.Time, entry.TokenId, entry.Action, entry.Target, entry.Outcome, entry.PreviousHash);
+            if (!string.Equals(hash, entry.Hash, StringComparison.Ordinal))
+            {
+                return new AuditVerification(false, checkedCount, entry.Sequence, $"Entry {entry.Sequence} was changed: its content does not match its hash.");
+            }
+
+            checkedCount++;
+            previous = entry.Hash;
+            expected++;
+        }
+
+        if (ReadHead() is { } head && (head.Sequence != expected - 1 || !string.Equals(head.Hash, previous, StringComparison.Ordinal)))
+        {
+            return head.Sequence >= expected
+                ? new AuditVerification(false, checkedCount, expected, $"Entries {expected} to {head.Sequence} were removed from the end of the log (audit-head names entry {head.Sequence}).")
+                : new AuditVerification(false, checkedCount, head.Sequence, $"The newest entry does not match audit-head (entry {head.Sequence}).");
+        }
+
+        return new AuditVerification(true, checkedCount, null, null);
+    }
+
+    internal static string ComputeHash(long sequence, DateTimeOffset time, string? tokenId, string action, string? target, string outcome, string previousHash)
+    {
+        // Fields are length-prefixed so that no two different entries serialize to the same text.
+        var text = new StringBuilder();
+        foreach (var field in new[]
+                 {
+                     sequence.ToString(CultureInfo.InvariantCulture), time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                     tokenId ?? "", action, target ?? "", outcome, previousHash,
+                 })
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{field.Length}:{field}\n");
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private void WriteHead(long sequence, string hash)
+    {
+        var temporary = _headPath + ".tmp";
+        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{sequence} {hash}\n"));
+        File.Move(temporary, _headPath, overwrite: true);
+    }
+
+    private (long Sequence, string Hash)? ReadHead()
+    {
+        if (!File.Exists(_headPath))
+        {
+            return null;
+        }
+
+        var parts = File.ReadAllText(_headPath).Trim().Split(' ');
+        return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? (sequence, parts[1])
+            : (-1, "");
+    }
+
+    private static AuditEntry Read(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        reader.GetString(7));
+}

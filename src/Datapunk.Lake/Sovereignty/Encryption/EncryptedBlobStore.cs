@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using Datapunk.Lake.Blobs;
+
+namespace Datapunk.Lake.Sovereignty.Encryption;
+
+/// <summary>
+/// Content-addressed blobs, encrypted at rest. Each blob is named by the SHA-256 of its plaintext (so content is
+/// still stored once), sealed in chunks under its own random key (see <see cref="EncryptedBlobFormat"/>), and that
+/// key is kept, wrapped by the master key, in the database. The files under the root are ciphertext only.
+/// </summary>
+/// <remarks>
+/// Deleting a blob removes its file and its key row. Once the database is vacuumed (deletions do that), any copy of
+/// the file that survives elsewhere, such as in a backup of the blob folder, can no longer be decrypted.
+/// The layout (<c>ab/cd/abcd…</c> and <c>.tmp/</c>) is the one of the plain file-system store.
+/// </remarks>
+public sealed class EncryptedBlobStore : IBlobStore
+{
+    private readonly string _root;
+    private readonly string _temporaryFolder;
+    private readonly MasterKey _masterKey;
+    private readonly BlobKeyStore _keys;
+
+    // Finishing a put (key row, then rename) must not interleave with another put of the same content, or the
+    // stored key could belong to the other writer's file. One lock per store is enough: the step is short.
+    private readonly SemaphoreSlim _finish = new(1, 1);
+
+    public EncryptedBlobStore(string root, MasterKey masterKey, BlobKeyStore keys)
+    {
+        _root = Path.GetFullPath(root);
+        _temporaryFolder = Path.Combine(_root, ".tmp");
+        _masterKey = masterKey;
+        _keys = keys;
+        Directory.CreateDirectory(_temporaryFolder);
+    }
+
+    public string Root => _root;
+
+    public async Task<BlobPutResult> PutAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var temporaryPath = Path.Combine(_temporaryFolder, Guid.NewGuid().ToString("N"));
+        var key = RandomNumberGenerator.GetBytes(32);
+        string sha256;
+        long length;
+        try
+        {
+            (sha256, length) = await EncryptToFileAsync(content, temporaryPath, key, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(temporaryPath);
+            CryptographicOperations.ZeroMemory(key);
+            throw;
+        }
+
+        var finalPath = PathFor(sha256);
+        await _finish.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(finalPath) && _keys.Get(sha256) is not null)
+            {
+                File.Delete(temporaryPath);
+                return new BlobPutResult(sha256, length, Created: false);
+            }
+
+            // The key goes in first: a crash before the rename leaves an unused key row, never a file without a key.
+            _keys.Put(sha256, _masterKey.Id, _masterKey.Wrap(key, sha256));
+            Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+            File.Move(temporaryPath, finalPath, overwrite: true);
+            return new BlobPutResult(sha256, length, Created: true);
+        }
+        finally
+        {
+            _finish.Release();
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken)
+    {
+        if (!BlobHash.IsValid(sha256))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        var path = PathFor(sha256);
+        if (!File.Exists(path) || _keys.Get(sha256) is not { } stored)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        if (!string.Equals(stored.MasterKeyId, _masterKey.Id, StringComparison.Ordinal))
+        {
+            throw new CryptographicException($"Blob {sha256} is wrapped by master key {stored.MasterKeyId}, but the lake was opened with key {_masterKey.Id} from {_masterKey.Source}.");
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.RandomAccess);
+        try
+        {
+            Stream stream = new DecryptingReadStream(file, _masterKey.Unwrap(stored.Wrapped, sha256));
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken) =>
+        Task.FromResult(BlobHash.IsValid(sha256) && File.Exists(PathFor(sha256)) && _keys.Get(sha256) is not null);
+
+    /// <summary>Removes the blob's file and destroys its key.</summary>
+    public Task<bool> DeleteAsync(string sha256, CancellationToken cancellationToken)
+    {
+        if (!BlobHash.IsValid(sha256))
+        {
+            return Task.FromResult(false);
+        }
+
+        var path = PathFor(sha256);
+        var existed = File.Exists(path);
+        if (existed)
+        {
+            File.Delete(path);
+        }
+
+        return Task.FromResult(_keys.Delete(sha256) || existed);
+    }
+
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        var probe = Path.Combine(_temporaryFolder, "probe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes temporary files last written more than <paramref name="olderThan"/> ago.</summary>
+    public int CleanTemporaryFiles(TimeSpan olderThan)
+    {
+        var removed = 0;
+        var cutoff = DateTime.UtcNow - olderThan;
+        foreach (var file in Directory.EnumerateFiles(_temporaryFolder))
+        {
+            if (File.GetLastWriteTimeUtc(file) < cutoff)
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>The hash of every blob file under the root (named like a blob), whether or not it has a key.</summary>
+    public IEnumerable<string> EnumerateFiles() =>
+        Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
+            .Select(Path.GetFileName)
+            .Where(BlobHash.IsValid)!;
+
+    public string PathFor(string sha256) => Path.Combine(_root, sha256[..2], sha256[2..4], sha256);
+
+    private static async Task<(string Sha256, long Length)> EncryptToFileAsync(Stream content, string path, byte[] key, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var aes = new AesGcm(key, EncryptedBlobFormat.TagSize);
+        var current = new byte[EncryptedBlobFormat.ChunkSize];
+        var next = new byte[EncryptedBlobFormat.ChunkSize];
+        var sealedChunk = new byte[EncryptedBlobFormat.ChunkSize + EncryptedBlobFormat.TagSize];
+        var nonce = new byte[12];
+        var associated = new byte[9];
+        long length = 0;
+        long index = 0;
+
+        await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        var header = new byte[EncryptedBlobFormat.HeaderSize];
+        EncryptedBlobFormat.WriteHeader(header, 0);
+        await output.WriteAsync(header, cancellationToken);
+
+        // One chunk is read ahead, because the final chunk is sealed with a flag that says so.
+        var currentLength = await content.ReadAtLeastAsync(current, current.Length, throwOnEndOfStream: false, cancellationToken);
+        while (true)
+        {
+            var nextLength = currentLength < current.Length
+                ? 0
+                : await content.ReadAtLeastAsync(next, next.Length, throwOnEndOfStream: false, cancellationToken);
+            var last = nextLength == 0;
+
+            hash.AppendData(current, 0, currentLength);
+            EncryptedBlobFormat.Nonce(nonce, index);
+            EncryptedBlobFormat.AssociatedData(associated, index, last);
+            aes.Encrypt(nonce, current.AsSpan(0, currentLength), sealedChunk.AsSpan(0, currentLength),
+                sealedChunk.AsSpan(currentLength, EncryptedBlobFormat.TagSize), associated);
+            await output.WriteAsync(sealedChunk.AsMemory(0, currentLength + EncryptedBlobFormat.TagSize), cancellationToken);
+            length += currentLength;
+            index++;
+
+            if (last)
+            {
+                break;
+            }
+
+            (current, next) = (next, current);
+            currentLength = nextLength;
+        }
+
+        EncryptedBlobFormat.WriteHeader(header, length);
+        output.Position = 0;
+        await output.WriteAsync(header, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+        output.Flush(flushToDisk: true);
+        CryptographicOperations.ZeroMemory(current);
+        CryptographicOperations.ZeroMemory(next);
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+    }
+}

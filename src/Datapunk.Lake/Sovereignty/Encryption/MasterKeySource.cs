@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using Datapunk.Lake.Sovereignty.Access;
+using Konscious.Security.Cryptography;
+
+namespace Datapunk.Lake.Sovereignty.Encryption;
+
+/// <summary>
+/// Finds the master key, in this order: <c>LAKE_MASTER_KEY</c> (32 bytes in base64), <c>LAKE_MASTER_KEY_FILE</c>
+/// (a file with the key in base64), <c>LAKE_MASTER_PASSPHRASE</c> (stretched with Argon2id), else the file
+/// <c>keys/master.key</c> in the data directory, created with a new random key on the first start.
+/// </summary>
+public static class MasterKeySource
+{
+    public const string KeyVariable = "LAKE_MASTER_KEY";
+    public const string KeyFileVariable = "LAKE_MASTER_KEY_FILE";
+    public const string PassphraseVariable = "LAKE_MASTER_PASSPHRASE";
+
+    /// <summary>Argon2id cost: 64 MiB of memory and 3 passes (the second recommended option of RFC 9106, section 4).</summary>
+    private const int ArgonMemoryKiB = 64 * 1024;
+    private const int ArgonIterations = 3;
+
+    public static string DefaultKeyFile(string dataDirectory) => Path.Combine(dataDirectory, "keys", "master.key");
+
+    /// <param name="passphraseSalt">Returns the lake's salt for the passphrase, creating it when absent.</param>
+    /// <exception cref="InvalidOperationException">A configured key is not valid.</exception>
+    public static MasterKey Resolve(string dataDirectory, Func<byte[]> passphraseSalt, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+
+        if (environment(KeyVariable) is { Length: > 0 } encoded)
+        {
+            return new MasterKey(DecodeKey(encoded, KeyVariable), KeyVariable);
+        }
+
+        if (environment(KeyFileVariable) is { Length: > 0 } file)
+        {
+            if (!File.Exists(file))
+            {
+                throw new InvalidOperationException($"The master key file '{file}' named by {KeyFileVariable} does not exist.");
+            }
+
+            return new MasterKey(DecodeKey(File.ReadAllText(file).Trim(), file), file);
+        }
+
+        if (environment(PassphraseVariable) is { Length: > 0 } passphrase)
+        {
+            return new MasterKey(Stretch(passphrase, passphraseSalt()), "passphrase");
+        }
+
+        var defaultFile = DefaultKeyFile(dataDirectory);
+        if (!File.Exists(defaultFile))
+        {
+            TokenService.WritePrivateFile(defaultFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.Length)) + "\n");
+        }
+
+        return new MasterKey(DecodeKey(File.ReadAllText(defaultFile).Trim(), defaultFile), defaultFile);
+    }
+
+    /// <summary>Derives a 256-bit key from a passphrase with Argon2id (RFC 9106).</summary>
+    public static byte[] Stretch(string passphrase, byte[] salt)
+    {
+        using var argon = new Argon2id(Encoding.UTF8.GetBytes(passphrase))
+        {
+            Salt = salt,
+            MemorySize = ArgonMemoryKiB,
+            Iterations = ArgonIterations,
+            DegreeOfParallelism = 1,
+        };
+        return argon.GetBytes(MasterKey.Length);
+    }
+
+    private static byte[] DecodeKey(string encoded, string source)
+    {
+        try
+        {
+            var key = Convert.FromBase64String(encoded);
+            if (key.Length == MasterKey.Length)
+            {
+                return key;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new InvalidOperationException($"The master key from {source} is not valid: use 32 random bytes in base64, such as the output of 'openssl rand -base64 32'.");
+    }
+}

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using Datapunk.Lake.Sovereignty.Audit;
+using Datapunk.Lake.Sovereignty.Encryption;
+using Datapunk.Lake.Storage.Sqlite;
+
+namespace Datapunk.Lake.Sovereignty.Integrity;
+
+/// <summary>
+/// Checks the whole lake: every stored blob decrypts and hashes to its name, every registered blob is stored, every
+/// record's provenance names a stored blob, and the audit chain is intact.
+/// </summary>
+/// <remarks>
+/// A repair fixes only what loses nothing: it registers blob files that have a key but no row, removes keys whose
+/// file is gone (they protect nothing), removes stale temporary files and recounts the dataset counters. It never
+/// deletes a blob file or a record, and never touches the audit log.
+/// </remarks>
+public sealed class LakeVerifier
+{
+    private readonly SqliteRecordStore _store;
+    private readonly EncryptedBlobStore _blobs;
+    private readonly BlobKeyStore _keys;
+    private readonly AuditLog _audit;
+
+    public LakeVerifier(SqliteRecordStore store, EncryptedBlobStore blobs, BlobKeyStore keys, AuditLog audit)
+    {
+        _store = store;
+        _blobs = blobs;
+        _keys = keys;
+        _audit = audit;
+    }
+
+    public async Task<IntegrityReport> VerifyAsync(bool repair, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var repairs = new List<string>();
+        var registered = Strings("SELECT sha256 FROM blobs");
+        var keyed = new HashSet<string>(_keys.List(), StringComparer.Ordinal);
+        var files = new HashSet<string>(_blobs.EnumerateFiles(), StringComparer.Ordinal);
+        long checkedBlobs = 0;
+
+        foreach (var sha256 in files.Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!keyed.Contains(sha256))
+            {
+                problems.Add($"Blob file {sha256} has no key, so it cannot be read.");
+                continue;
+            }
+
+            checkedBlobs++;
+            var actual = await HashAsync(sha256, cancellationToken);
+            if (actual is null)
+            {
+                problems.Add($"Blob {sha256} does not decrypt: its file was changed or damaged.");
+            }
+            else if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+            {
+                problems.Add($"Blob {sha256} decrypts to content with hash {actual}.");
+            }
+            else if (!registered.Contains(sha256))
+            {
+                if (repair)
+                {
+                    Execute("INSERT OR IGNORE INTO blobs (sha256, size, first_seen_ms) VALUES ($sha, $size, $now)", sha256, (await _blobs.OpenReadAsync(sha256, cancellationToken))!);
+                    repairs.Add($"Registered blob {sha256}, which was stored but not listed.");
+                }
+                else
+                {
+                    problems.Add($"Blob {sha256} is stored but not registered (repairable).");
+                }
+            }
+        }
+
+        foreach (var sha256 in registered.Where(s => !files.Contains(s)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"Blob {sha256} is registered but its file is missing.");
+        }
+
+        foreach (var sha256 in keyed.Where(s => !files.Contains(s)).Order(StringComparer.Ordinal))
+        {
+            if (repair)
+            {
+                _keys.Delete(sha256);
+                repairs.Add($"Removed the key of blob {sha256}, whose file is gone.");
+            }
+            else
+            {
+                problems.Add($"Blob {sha256} has a key but no file (repairable).");
+            }
+        }
+
+        var orphans = Strings("SELECT DISTINCT blob_sha256 FROM records");
+        var recordsChecked = Count("SELECT count(*) FROM records");
+        foreach (var sha256 in orphans.Where(s => !files.Contains(s) || !keyed.Contains(s)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"Records name blob {sha256} as their provenance, but it is not stored.");
+        }
+
+        if (repair)
+        {
+            var removed = _blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
+            if (removed > 0)
+            {
+                repairs.Add($"Removed {removed} temporary files left by interrupted writes.");
+            }
+
+            Execute("""
+                UPDATE datasets SET
+                    record_count = (SELECT count(*) FROM records r WHERE r.dataset = datasets.name),
+                    first_ms = (SELECT min(start_ms) FROM records r WHERE r.dataset = datasets.name),
+                    last_ms = (SELECT max(coalesce(end_ms, start_ms)) FROM records r WHERE r.dataset = datasets.name)
+                """, null, null);
+        }
+
+        return new IntegrityReport(checkedBlobs, problems, repairs, recordsChecked, _audit.Verify());
+    }
+
+    private async Task<string?> HashAsync(string sha256, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var content = await _blobs.OpenReadAsync(sha256, cancellationToken);
+            if (content is null)
+            {
+                return null;
+            }
+
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private HashSet<string> Strings(string sql)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private long Count(string sql)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void Execute(string sql, string? sha256, Stream? content)
+    {
+        using (content)
+        {
+            using var connection = _store.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            if (sha256 is not null)
+            {
+                command.Parameters.AddWithValue("$sha", sha256);
+                command.Parameters.AddWithValue("$size", content?.Length ?? 0);
+                command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using Datapunk.Lake.Blobs.FileSystem;
+using Datapunk.Lake.Sovereignty.Access;
+using Datapunk.Lake.Sovereignty.Audit;
+using Datapunk.Lake.Sovereignty.Deletion;
+using Datapunk.Lake.Sovereignty.Encryption;
+using Datapunk.Lake.Sovereignty.Export;
+using Datapunk.Lake.Sovereignty.Integrity;
+using Datapunk.Lake.Sovereignty.Retention;
+using Datapunk.Lake.Storage.Sqlite;
+
+namespace Datapunk.Lake.Sovereignty;
+
+/// <summary>What lets the owner decide who sees what, prove what happened, take everything out and make anything disappear.</summary>
+public sealed class OwnerControl
+{
+    private readonly SqliteRecordStore _store;
+
+    private OwnerControl(SqliteRecordStore store, EncryptedBlobStore blobs, BlobKeyStore keys, string dataDirectory)
+    {
+        _store = store;
+        Tokens = new TokenService(store);
+        Audit = new AuditLog(store, Path.Combine(dataDirectory, "audit-head"));
+        Deletion = new DeletionService(store, blobs, Audit, keys.Scrub);
+        Exporter = new LakeExporter(store, blobs, Audit);
+        Retention = new RetentionService(store, Deletion, Audit);
+        Verifier = new LakeVerifier(store, blobs, keys, Audit);
+    }
+
+    public TokenService Tokens { get; }
+
+    public AuditLog Audit { get; }
+
+    public DeletionService Deletion { get; }
+
+    public LakeExporter Exporter { get; }
+
+    public RetentionService Retention { get; }
+
+    public LakeVerifier Verifier { get; }
+
+    /// <summary>True when <paramref name="scope"/> may read a blob: it has no constraints, or a record it may see comes from the blob.</summary>
+    public bool IsBlobVisible(string sha256, AccessScope? scope)
+    {
+        if (scope is null || scope.IsUnconstrained)
+        {
+            return true;
+        }
+
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT " + scope.ExistsRecord(command, "sr.blob_sha256 = $sha");
+        command.Parameters.AddWithValue("$sha", sha256);
+        return (long)command.ExecuteScalar()! == 1;
+    }
+
+    /// <summary>
+    /// Loads the master key (checking it is the one this lake was created with), opens the encrypted blob store,
+    /// encrypts blobs left in plain text by a version without encryption, and creates the owner token on the first start.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The master key is not valid or not this lake's.</exception>
+    internal static async Task<(OwnerControl Control, EncryptedBlobStore Blobs)> OpenAsync(SqliteRecordStore store, LakeOptions options, CancellationToken cancellationToken)
+    {
+        var settings = new LakeSettings(store);
+        var masterKey = MasterKeySource.Resolve(options.DataDirectory, () => PassphraseSalt(settings));
+        var knownId = settings.Get("master_key_id");
+        if (knownId is null)
+        {
+            settings.Set("master_key_id", masterKey.Id);
+        }
+        else if (!string.Equals(knownId, masterKey.Id, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The master key from {masterKey.Source} is not the key of this lake (key id {masterKey.Id}, expected {knownId}). Set the lake's key with {MasterKeySource.KeyFileVariable}, {MasterKeySource.KeyVariable} or {MasterKeySource.PassphraseVariable}.");
+        }
+
+        var keys = new BlobKeyStore(Path.Combine(options.DataDirectory, "keys", "blob-keys.db"));
+        var blobs = new EncryptedBlobStore(options.BlobDirectory, masterKey, keys);
+
+        // A write that is still running touches its temporary file at least every few seconds.
+        blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
+        await EncryptPlainBlobsAsync(blobs, keys, settings, cancellationToken);
+
+        var control = new OwnerControl(store, blobs, keys, options.DataDirectory);
+        if (control.Tokens.EnsureOwnerToken(options.OwnerTokenPath))
+        {
+            control.Audit.Append(null, "token.create", "owner token written to " + TokenService.OwnerTokenFileName, "ok");
+        }
+
+        return (control, blobs);
+    }
+
+    private static byte[] PassphraseSalt(LakeSettings settings)
+    {
+        if (settings.Get("passphrase_salt") is { } stored)
+        {
+            return Convert.FromBase64String(stored);
+        }
+
+        var salt = RandomNumberGenerator.GetBytes(16);
+        settings.Set("passphrase_salt", Convert.ToBase64String(salt));
+        return salt;
+    }
+
+    /// <summary>Encrypts, once, the plain blob files that a lake created before encryption at rest holds.</summary>
+    private static async Task EncryptPlainBlobsAsync(EncryptedBlobStore blobs, BlobKeyStore keys, LakeSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Get("blobs_encrypted") is not null)
+        {
+            return;
+        }
+
+        var plain = new FileSystemBlobStore(blobs.Root);
+        foreach (var sha256 in blobs.EnumerateFiles().ToList())
+        {
+            if (keys.Get(sha256) is not null)
+            {
+                continue;
+            }
+
+            await using var content = await plain.OpenReadAsync(sha256, cancellationToken);
+            if (content is not null)
+            {
+                await blobs.PutAsync(content, cancellationToken);
+            }
+        }
+
+        settings.Set("blobs_encrypted", "1");
+    }
+}
