@@ -313,8 +313,17 @@ check_import_through_api() {
     local sha
     sha=$(sha256sum "$archive" | cut -d' ' -f1)
 
+    # The data API takes a bearer token, made with the CLI inside the container as an operator would.
+    local token
+    token=$(podman exec "$id" lake token create --name container-ci --scope ingest --scope read 2>/dev/null)
+    if [[ -z $token ]]; then
+        fail "runtime container: 'lake token create' prints a token"
+        return
+    fi
+    local auth=(-H "Authorization: Bearer $token")
+
     local response status import_id
-    response=$(curl -sS -w '\n%{http_code}' -X POST --data-binary "@$archive" -H 'Content-Type: application/zip' "$base/v1/imports?name=takeout.zip")
+    response=$(curl -sS -w '\n%{http_code}' -X POST "${auth[@]}" --data-binary "@$archive" -H 'Content-Type: application/zip' "$base/v1/imports?name=takeout.zip")
     status=$(tail -n 1 <<<"$response")
     import_id=$(head -n -1 <<<"$response" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("id", ""))' 2>/dev/null)
     if [[ $status == 202 && -n $import_id ]]; then
@@ -326,7 +335,7 @@ check_import_through_api() {
 
     local state="" attempt
     for attempt in $(seq 1 60); do
-        state=$(curl -fsS "$base/v1/imports/$import_id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])' 2>/dev/null)
+        state=$(curl -fsS "${auth[@]}" "$base/v1/imports/$import_id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])' 2>/dev/null)
         [[ $state == Succeeded || $state == Failed || $state == Cancelled ]] && break
         sleep 0.5
     done
@@ -334,7 +343,7 @@ check_import_through_api() {
         pass "runtime container: GET /v1/imports/$import_id reaches state Succeeded"
     else
         fail "runtime container: import $import_id ended in state '$state'"
-        curl -sS "$base/v1/imports/$import_id" | head -c 1000 | sed 's/^/    /'
+        curl -sS "${auth[@]}" "$base/v1/imports/$import_id" | head -c 1000 | sed 's/^/    /'
     fi
 
     # The archive itself is a blob named by its SHA-256, in the named volume on the host.
