@@ -470,7 +470,8 @@ check_development_container() {
         "$sources/src/Datapunk.Lake.Server/Health/DatabaseHealthCheck.cs"
     local reloaded=false
     for attempt in $(seq 1 90); do
-        if curl -sk --max-time 5 "https://127.0.0.1:$port/health" 2>/dev/null | grep -q 'query (hot reload)'; then
+        detail=$(curl -sk --max-time 5 "https://127.0.0.1:$port/health" 2>/dev/null)
+        if [[ $detail == *'query (hot reload)'* ]]; then
             reloaded=true
             break
         fi
@@ -487,11 +488,14 @@ check_development_container() {
     subject=$(echo | openssl s_client -connect "127.0.0.1:$port" -servername localhost 2>/dev/null | openssl x509 -noout -subject 2>/dev/null)
     if [[ $subject == *CN*localhost* ]]; then pass "development container: HTTPS certificate is for localhost ($subject)"; else fail "development container: certificate subject '$subject'"; fi
 
-    if podman logs "$id" 2>&1 | grep -q '^[0-9:.]* dbug: '; then
+    # The logs go to a variable first: with pipefail, grep -q closing the pipe early fails podman logs.
+    local logs
+    logs=$(podman logs "$id" 2>&1)
+    if grep -q '^[0-9:.]* dbug: ' <<<"$logs"; then
         pass "development container: debug-level text logs"
     else
         fail "development container: no debug-level text log lines"
-        podman logs "$id" 2>&1 | tail -n 10 | sed 's/^/    /'
+        tail -n 10 <<<"$logs" | sed 's/^/    /'
     fi
     remove_container "$id"
 }
