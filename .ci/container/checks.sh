@@ -346,14 +346,16 @@ check_import_through_api() {
         curl -sS "${auth[@]}" "$base/v1/imports/$import_id" | head -c 1000 | sed 's/^/    /'
     fi
 
-    # The archive itself is a blob named by its SHA-256, in the named volume on the host.
-    local mountpoint blob_files
+    # The archive itself is a blob named by the SHA-256 of its plaintext, in the named volume on the
+    # host. Blobs are encrypted at rest, so the bytes are compared through GET /v1/blobs/{sha256}.
+    local mountpoint blob_files blob_path
     mountpoint=$(podman volume inspect --format '{{.Mountpoint}}' "$volume")
     blob_files=$(find "$mountpoint/blobs" -type f -not -path '*/.tmp/*' | wc -l)
-    if [[ -f $mountpoint/blobs/${sha:0:2}/${sha:2:2}/$sha ]] && cmp -s "$archive" "$mountpoint/blobs/${sha:0:2}/${sha:2:2}/$sha"; then
-        pass "runtime container: the uploaded archive is a blob in the data volume ($blob_files blob files)"
+    blob_path=$mountpoint/blobs/${sha:0:2}/${sha:2:2}/$sha
+    if [[ -s $blob_path ]] && curl -fsS "${auth[@]}" "$base/v1/blobs/$sha" -o "$run_dir/blob-read-back" && cmp -s "$archive" "$run_dir/blob-read-back"; then
+        pass "runtime container: the uploaded archive is a blob in the data volume and reads back unchanged ($blob_files blob files)"
     else
-        fail "runtime container: blob $sha not found in volume $volume ($blob_files blob files)"
+        fail "runtime container: blob $sha missing from volume $volume or not read back unchanged ($blob_files blob files)"
     fi
 }
 
