@@ -29,7 +29,8 @@ public static class LakeCommandLine
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DeleteCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
-        root.Subcommands.Add(IntegrityCommand.Create());
+        root.Subcommands.Add(VerifyCommand.AddInstallOption(IntegrityCommand.Create()));
+        root.Subcommands.Add(HealthcheckCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 
