@@ -104,9 +104,11 @@ public sealed class ReadOnlySqlRunner
         }
 
         string? denial = null;
+        var readInViews = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var schemaNames = SchemaNames(connection);
         raw.sqlite3_set_authorizer(database, (object _, int action, string first, string second, string database, string view) =>
         {
-            var verdict = Authorize(action, first, second, database, view, constrained);
+            var verdict = Authorize(action, first, second, database, view, constrained, readInViews, schemaNames);
             if (verdict is not null)
             {
                 denial ??= verdict;
@@ -213,6 +215,21 @@ public sealed class ReadOnlySqlRunner
         }
     }
 
+    /// <summary>Every table and view name of the main and TEMP schemas; any other name in a read is a CTE or subquery.</summary>
+    private static HashSet<string> SchemaNames(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM main.sqlite_schema WHERE type IN ('table', 'view') UNION SELECT name FROM temp.sqlite_schema WHERE type IN ('table', 'view')";
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     /// <summary>
     /// Creates TEMP views named like the documented views that keep only what <paramref name="scope"/> may see. The
     /// constraint values are written as SQL literals, because a view cannot hold parameters.
@@ -256,7 +273,7 @@ public sealed class ReadOnlySqlRunner
         sql.Append(')');
     }
 
-    private static string? Authorize(int action, string? first, string? second, string? database, string? view, bool constrained)
+    private static string? Authorize(int action, string? first, string? second, string? database, string? view, bool constrained, HashSet<string> readInViews, HashSet<string> schemaNames)
     {
         switch (action)
         {
@@ -268,6 +285,22 @@ public sealed class ReadOnlySqlRunner
                 // A read from inside a view (view is the innermost view's name) is the view's own work. A read
                 // with no database name is of a CTE or subquery of the statement itself. Under constraints, the
                 // statement itself may name only the filtered TEMP views.
+                // A read with an empty column name is SQLite asking for a table as a whole (count(*), or a FROM
+                // whose columns are not used). It carries no view name even when the table is behind a view, so it
+                // is allowed only for a table that a view of the statement has already read. A constrained query
+                // never needs one: the filtered views read their columns.
+                if (second is { Length: 0 } && first is not null && schemaNames.Contains(first))
+                {
+                    return !constrained && (readInViews.Contains(first) || Views.Contains(first))
+                        ? null
+                        : $"reading all of '{first}' is not allowed; query the views {string.Join(", ", Views.Order())} and name a column";
+                }
+
+                if (view is not null && first is not null)
+                {
+                    readInViews.Add(first);
+                }
+
                 if (constrained && view is null && database is not null && !string.Equals(database, "temp", StringComparison.OrdinalIgnoreCase)
                     && (first is null || !TableFunctions.Contains(first)))
                 {
