@@ -30,6 +30,7 @@ public static class LakeCommandLine
         root.Subcommands.Add(DeleteCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(IntegrityCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 
