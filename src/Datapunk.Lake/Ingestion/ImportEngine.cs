@@ -271,9 +271,10 @@ public sealed class ImportEngine
         }
 
         var key = new FileParseKey(sha256, importer.Format, importer.Version, run.Job.Summary.Account);
-        if (await _store.IsFileParsedAsync(key, cancellationToken))
+        // Every record of a file parsed before is a duplicate now, so the summary counts them as skipped.
+        if (await _store.GetParsedRecordCountAsync(key, cancellationToken) is { } earlierRecords)
         {
-            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Unchanged, 0, 0,
+            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Unchanged, 0, earlierRecords,
                 "Already imported earlier; nothing new in this file.", null), cancellationToken);
             return;
         }

@@ -199,6 +199,12 @@ internal static class SqliteMigrations
                 SELECT sha256, size, first_seen_ms FROM blobs;
             """),
 
+        // The host and process that run an import, so that an import whose process died can be marked failed.
+        new(4, "import-runner", """
+            ALTER TABLE imports ADD COLUMN runner_host TEXT;
+            ALTER TABLE imports ADD COLUMN runner_pid INTEGER;
+            """),
+
         // Owner control: access tokens (only a hash of each secret), the hash-chained audit log (append-only
         // through triggers), lake settings, tombstones of deleted records and retention policies. The version
         // leaves room below it for steps that other areas add in parallel.
