@@ -31,6 +31,7 @@ public static class LakeCommandLine
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(VerifyCommand.AddInstallOption(IntegrityCommand.Create()));
         root.Subcommands.Add(HealthcheckCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -66,6 +66,7 @@ public static class LakeServer
         app.MapAuditApi();
         app.MapExportsApi();
         app.MapDeletionApi();
+        app.MapRetentionApi();
         return app;
     }
 }
