@@ -104,7 +104,7 @@ public sealed record ImportView(
         summary.StartedAt,
         summary.FinishedAt,
         summary.SourceBlob,
-        new ImportProgress(summary.BytesDone, summary.BytesTotal, summary.FilesDone, summary.RecordsAdded),
+        new ImportProgress(summary.BytesDone, summary.BytesTotal, summary.FilesDone, summary.RecordsAdded, summary.CurrentFile),
         new ImportCounts(summary.FilesStored, summary.FilesParsed, summary.FilesUnchanged, summary.FilesKept, summary.Errors, summary.RecordsAdded, summary.Duplicates),
         files?.Where(f => f.Outcome == FileOutcome.Parsed && f.Format is not null && !f.Format.StartsWith("archive.", StringComparison.Ordinal))
             .GroupBy(f => f.Format!, StringComparer.Ordinal)
@@ -113,6 +113,7 @@ public sealed record ImportView(
         files);
 }
 
-public sealed record ImportProgress(long Bytes, long BytesTotal, int Files, long Records);
+/// <param name="CurrentFile">The file being parsed now: bytes and records read so far, committed when the file ends.</param>
+public sealed record ImportProgress(long Bytes, long BytesTotal, int Files, long Records, FileProgress? CurrentFile);
 
 public sealed record ImportCounts(int FilesStored, int FilesParsed, int FilesUnchanged, int FilesKept, int Errors, long RecordsAdded, long DuplicatesSkipped);
