@@ -46,6 +46,12 @@ public static class ImportsApi
         await lake.Records.RegisterBlobAsync(blob, cancellationToken);
         var displayName = string.IsNullOrWhiteSpace(name) ? "upload-" + blob.Sha256[..12] : Path.GetFileName(name);
         var job = ImportJob.Create(displayName, account ?? lake.Options.Account);
+        if (blob.Created)
+        {
+            // The upload is the import's first stored original, as the archive is for lake ingest.
+            job.Update(s => s with { FilesStored = 1 });
+        }
+
         Log.UploadStored(logger, job.Id, blob.Sha256, blob.Length);
         await queue.EnqueueAsync(job, new ImportSource(displayName, BlobSha256: blob.Sha256), cancellationToken);
         return TypedResults.Accepted($"/v1/imports/{job.Id}", ImportView.From(job.Summary, files: null));

@@ -8,7 +8,7 @@ public static class LakeCommandLine
     /// <summary>The data directory option, shared by every command.</summary>
     public static readonly Option<string?> DataDirectory = new("--data-dir")
     {
-        Description = $"The data directory (database and blobs). Default: ${LakeOptions.DataDirectoryVariable}, else ~/.local/share/datapunk-lake.",
+        Description = $"The data directory (database and blobs). Default: ${LakeOptions.DataDirectoryVariable}, else $XDG_DATA_HOME/datapunk-lake, else ~/.local/share/datapunk-lake.",
         Recursive = true,
     };
 

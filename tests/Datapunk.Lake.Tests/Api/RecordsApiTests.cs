@@ -97,6 +97,7 @@ public sealed class RecordsApiTests : IAsyncLifetime
     [InlineData("limit=many", "'limit'")]
     [InlineData("cursor=%%%", "cursor")]
     [InlineData("from=2024-01-02&to=2024-01-01", "before")]
+    [InlineData("kind=nonsense", "Unknown 'kind'")]
     public async Task Records_BadParameterIs400(string query, string mentioned)
     {
         var response = await _app.Client.GetAsync($"/v1/records?{query}");
