@@ -53,11 +53,36 @@ public sealed class Lake
     /// <summary>Opens the embedded store in the data directory, creating it and applying migrations as needed.</summary>
     public static async Task<Lake> OpenAsync(LakeOptions options, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(options.DataDirectory);
+        // A new data directory is readable by the service's user only: it holds personal data and keys.
+        if (!Directory.Exists(options.DataDirectory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(options.DataDirectory);
+            }
+            else
+            {
+                Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
         var records = new SqliteRecordStore(options.DatabasePath);
         await records.MigrateAsync(cancellationToken);
+        await records.FailAbandonedImportsAsync(IsProcessAlive, cancellationToken);
 
         var (control, blobs) = await OwnerControl.OpenAsync(records, options, cancellationToken);
         return new Lake(options, records, blobs, KnownFormats.CreateRegistry(), new SqliteSearchIndex(records), control);
+    }
+
+    private static bool IsProcessAlive(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

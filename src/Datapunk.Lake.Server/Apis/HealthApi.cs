@@ -1,30 +1,31 @@
+using Datapunk.Lake.Server.Health;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
 namespace Datapunk.Lake.Server.Apis;
 
-/// <summary>Liveness and readiness, open without a token so that orchestrators can probe them.</summary>
+/// <summary>
+/// Liveness, readiness and health detail, open without a token so that orchestrators can probe them.
+/// Readiness and <c>/health</c> return 503 when any check is unhealthy.
+/// </summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "Healthy" }));
-        app.MapGet("/health/ready", ReadyAsync);
-        app.MapGet("/health", ReadyAsync);
-        return app;
-    }
-
-    private static async Task<IResult> ReadyAsync(Lake lake, CancellationToken cancellationToken)
-    {
-        var database = await lake.Records.PingAsync(cancellationToken);
-        var blobs = await lake.Blobs.IsWritableAsync(cancellationToken);
-        var healthy = database && blobs;
-        var body = new
+        // Liveness runs no check, because a response from the process is the whole test.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
-            status = healthy ? "Healthy" : "Unhealthy",
-            checks = new
-            {
-                database = new { status = database ? "Healthy" : "Unhealthy" },
-                blobStore = new { status = blobs ? "Healthy" : "Unhealthy" },
-            },
-        };
-        return healthy ? Results.Json(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+            Predicate = _ => false,
+            ResponseWriter = HealthResponseWriter.WriteStatusAsync,
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthCheckNames.ReadyTag),
+            ResponseWriter = HealthResponseWriter.WriteStatusAsync,
+        });
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = HealthResponseWriter.WriteDetailAsync,
+        });
+        return app;
     }
 }

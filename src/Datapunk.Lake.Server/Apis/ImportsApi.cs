@@ -46,6 +46,12 @@ public static class ImportsApi
         await lake.Records.RegisterBlobAsync(blob, cancellationToken);
         var displayName = string.IsNullOrWhiteSpace(name) ? "upload-" + blob.Sha256[..12] : Path.GetFileName(name);
         var job = ImportJob.Create(displayName, account ?? lake.Options.Account);
+        if (blob.Created)
+        {
+            // The upload is the import's first stored original, as the archive is for lake ingest.
+            job.Update(s => s with { FilesStored = 1 });
+        }
+
         Log.UploadStored(logger, job.Id, blob.Sha256, blob.Length);
         await queue.EnqueueAsync(job, new ImportSource(displayName, BlobSha256: blob.Sha256), cancellationToken);
         return TypedResults.Accepted($"/v1/imports/{job.Id}", ImportView.From(job.Summary, files: null));
@@ -104,7 +110,7 @@ public sealed record ImportView(
         summary.StartedAt,
         summary.FinishedAt,
         summary.SourceBlob,
-        new ImportProgress(summary.BytesDone, summary.BytesTotal, summary.FilesDone, summary.RecordsAdded),
+        new ImportProgress(summary.BytesDone, summary.BytesTotal, summary.FilesDone, summary.RecordsAdded, summary.CurrentFile),
         new ImportCounts(summary.FilesStored, summary.FilesParsed, summary.FilesUnchanged, summary.FilesKept, summary.Errors, summary.RecordsAdded, summary.Duplicates),
         files?.Where(f => f.Outcome == FileOutcome.Parsed && f.Format is not null && !f.Format.StartsWith("archive.", StringComparison.Ordinal))
             .GroupBy(f => f.Format!, StringComparer.Ordinal)
@@ -113,6 +119,7 @@ public sealed record ImportView(
         files);
 }
 
-public sealed record ImportProgress(long Bytes, long BytesTotal, int Files, long Records);
+/// <param name="CurrentFile">The file being parsed now: bytes and records read so far, committed when the file ends.</param>
+public sealed record ImportProgress(long Bytes, long BytesTotal, int Files, long Records, FileProgress? CurrentFile);
 
 public sealed record ImportCounts(int FilesStored, int FilesParsed, int FilesUnchanged, int FilesKept, int Errors, long RecordsAdded, long DuplicatesSkipped);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Datapunk.Lake.Search;
 using Datapunk.Lake.Storage;
+using Datapunk.Lake.Server.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Datapunk.Lake.Server.Apis;
@@ -10,7 +11,7 @@ public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/search").WithTags("Search");
+        var group = app.MapGroup("/v1/search").FiltersByTokenScope().WithTags("Search");
         group.MapGet("", SearchAsync)
             .WithSummary("Search records by text, meaning or both")
             .WithDescription("""

@@ -1,4 +1,6 @@
 using Datapunk.Lake.Search.Sql;
+using Datapunk.Lake.Server.Access;
+using Datapunk.Lake.Sovereignty.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Datapunk.Lake.Server.Apis;
@@ -11,6 +13,8 @@ public static class SqlApi
     public static IEndpointRouteBuilder MapSqlApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/sql", RunAsync)
+            .RequireScope(TokenScopes.Read)
+            .FiltersByTokenScope()
             .WithTags("SQL")
             .WithSummary("Run one read-only SELECT over the documented views")
             .WithDescription("""
@@ -20,7 +24,7 @@ public static class SqlApi
         return app;
     }
 
-    private static async Task<Results<Ok<SqlResult>, ProblemHttpResult>> RunAsync(Lake lake, SqlRequest request, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SqlResult>, ProblemHttpResult>> RunAsync(Lake lake, SqlRequest request, HttpContext http, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Sql))
         {
@@ -41,7 +45,7 @@ public static class SqlApi
 
         try
         {
-            var result = await Task.Run(() => lake.Sql.Run(request.Sql, maxRows, TimeSpan.FromMilliseconds(timeout), cancellationToken), cancellationToken);
+            var result = await Task.Run(() => lake.Sql.Run(request.Sql, maxRows, TimeSpan.FromMilliseconds(timeout), cancellationToken, LakeAuthorization.AccessScopeOf(http)), cancellationToken);
             return TypedResults.Ok(result);
         }
         catch (SqlRejectedException exception)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Datapunk.Lake.Search;
+using Datapunk.Lake.Server.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Datapunk.Lake.Server.Apis;
@@ -9,7 +10,7 @@ public static class TimelineApi
 {
     public static IEndpointRouteBuilder MapTimelineApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/timeline").WithTags("Timeline");
+        var group = app.MapGroup("/v1/timeline").FiltersByTokenScope().WithTags("Timeline");
         group.MapGet("", CountAsync)
             .WithSummary("Record counts per day, week or month and kind")
             .WithDescription("Periods follow each record's local date as its source gave it. A week starts on Monday; a period is named by its first day.");

@@ -36,8 +36,12 @@ internal sealed class ConsoleImportObserver(TextWriter output, bool quiet) : IIm
             return;
         }
 
+        var file = summary.CurrentFile;
+        var detail = file is null
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $" {file.Bytes / 1048576.0:F0} of {file.Length / 1048576.0:F0} MiB read, {file.Records:N0} records in this file;");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  ...       {_current}: {summary.FilesDone:N0} files done, {summary.RecordsAdded:N0} records so far"));
+            $"  ...       {_current}:{detail} {summary.FilesDone:N0} files done, {summary.RecordsAdded:N0} records committed"));
     }
 
     private static string Label(FileOutcome outcome) => outcome switch

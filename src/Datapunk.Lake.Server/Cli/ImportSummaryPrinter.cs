@@ -9,7 +9,10 @@ internal static class ImportSummaryPrinter
     {
         var culture = CultureInfo.InvariantCulture;
         var took = elapsed is { } time ? string.Create(culture, $" in {time.TotalSeconds:F1} s") : "";
-        output.WriteLine($"Import {summary.Id} {summary.State.ToString().ToLowerInvariant()}{took}");
+        var outcome = summary.State == ImportState.Succeeded && summary.Errors > 0
+            ? string.Create(culture, $"finished with {summary.Errors:N0} file {(summary.Errors == 1 ? "error" : "errors")} (listed below)")
+            : summary.State.ToString().ToLowerInvariant();
+        output.WriteLine($"Import {summary.Id} {outcome}{took}");
         if (summary.Message is not null)
         {
             output.WriteLine($"  {summary.Message}");

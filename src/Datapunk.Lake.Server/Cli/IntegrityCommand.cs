@@ -15,7 +15,8 @@ internal static class IntegrityCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
-            var report = await lake.Control.Verifier.VerifyAsync(result.GetValue(repair), cancellationToken);
+            var repairing = result.GetValue(repair);
+            var report = await lake.Control.Verifier.VerifyAsync(repairing, cancellationToken);
             foreach (var fixedProblem in report.Repairs)
             {
                 Console.WriteLine("repaired: " + fixedProblem);
@@ -23,7 +24,8 @@ internal static class IntegrityCommand
 
             foreach (var problem in report.Problems)
             {
-                Console.WriteLine("problem:  " + problem);
+                // After a repair, what is left is what could not be fixed without losing something.
+                Console.WriteLine((repairing ? "not repaired: " : "problem:  ") + problem);
             }
 
             Console.WriteLine($"blobs checked:    {report.BlobsChecked}");

@@ -8,7 +8,7 @@ public static class LakeCommandLine
     /// <summary>The data directory option, shared by every command.</summary>
     public static readonly Option<string?> DataDirectory = new("--data-dir")
     {
-        Description = $"The data directory (database and blobs). Default: ${LakeOptions.DataDirectoryVariable}, else ~/.local/share/datapunk-lake.",
+        Description = $"The data directory (database and blobs). Default: ${LakeOptions.DataDirectoryVariable}, else $XDG_DATA_HOME/datapunk-lake, else ~/.local/share/datapunk-lake.",
         Recursive = true,
     };
 
@@ -29,7 +29,9 @@ public static class LakeCommandLine
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(DeleteCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
-        root.Subcommands.Add(IntegrityCommand.Create());
+        root.Subcommands.Add(VerifyCommand.AddInstallOption(IntegrityCommand.Create()));
+        root.Subcommands.Add(HealthcheckCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Datapunk.Lake.Server.Access;
 using Datapunk.Lake.Server.Apis;
+using Datapunk.Lake.Server.Telemetry;
 using Scalar.AspNetCore;
 
 namespace Datapunk.Lake.Server.Hosting;
@@ -16,7 +17,9 @@ public static class LakeServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+            kestrel.ListenDevelopmentHttps(builder.Configuration, options.Host);
         });
+        builder.AddLakeOperations();
 
         builder.Services.AddSingleton(lake);
         builder.Services.AddSingleton<ImportQueue>();
@@ -45,6 +48,7 @@ public static class LakeServer
         app.UseAuthorization();
 
         app.MapHealthApi();
+        app.MapMetricsApi();
         app.MapImportsApi();
         app.MapRecordsApi();
         app.MapBlobsApi();
@@ -62,6 +66,7 @@ public static class LakeServer
         app.MapAuditApi();
         app.MapExportsApi();
         app.MapDeletionApi();
+        app.MapRetentionApi();
         return app;
     }
 }

@@ -41,9 +41,15 @@ public sealed record ImportSummary
 
     public long Duplicates { get; init; }
 
+    /// <summary>The file being parsed now, while the import runs; its records are not counted until it commits.</summary>
+    public FileProgress? CurrentFile { get; init; }
+
     /// <summary>Why the import failed or was cancelled; null otherwise.</summary>
     public string? Message { get; init; }
 }
+
+/// <summary>How far the parse of one file has come: bytes read and records read so far, not yet committed.</summary>
+public sealed record FileProgress(string Path, long Bytes, long Length, long Records);
 
 /// <summary>The outcome for one file of an import.</summary>
 /// <param name="Position">Where in the file the error is: line and column, byte offset or JSON pointer.</param>

@@ -64,6 +64,13 @@ public sealed class ImportEngine
         {
             job.TransitionTo(ImportState.Failed, exception.Message);
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Anything else is a defect, but the import must still end as failed, not stay "Running" for good.
+            job.TransitionTo(ImportState.Failed, $"The import stopped on an unexpected error ({exception.GetType().Name}): {exception.Message}");
+            await _store.UpdateImportAsync(job.Summary, CancellationToken.None);
+            throw;
+        }
 
         await _store.UpdateImportAsync(job.Summary, CancellationToken.None);
         return job.Summary;
@@ -271,13 +278,15 @@ public sealed class ImportEngine
         }
 
         var key = new FileParseKey(sha256, importer.Format, importer.Version, run.Job.Summary.Account);
-        if (await _store.IsFileParsedAsync(key, cancellationToken))
+        // Every record of a file parsed before is a duplicate now, so the summary counts them as skipped.
+        if (await _store.GetParsedRecordCountAsync(key, cancellationToken) is { } earlierRecords)
         {
-            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Unchanged, 0, 0,
+            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Unchanged, 0, earlierRecords,
                 "Already imported earlier; nothing new in this file.", null), cancellationToken);
             return;
         }
 
+        run.StartFile(path, length);
         var progress = new ProgressStream(content, bytes => run.ReportFileProgress(bytes));
         var derivedBlobs = new List<BlobPutResult>();
         var context = new ImportFileContext(path, run.Job.Summary.Account, sha256, length, cancellationToken, _limits.MaxJsonValueBytes)
@@ -296,6 +305,7 @@ public sealed class ImportEngine
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     writer.Add(drafts.Current);
+                    run.CountRecord();
                 }
 
                 writer.Commit();
@@ -316,7 +326,7 @@ public sealed class ImportEngine
             }
         }
 
-        run.ReportFileProgress(0);
+        run.EndFile();
         await FinishFileAsync(run, report, cancellationToken);
     }
 
@@ -457,19 +467,50 @@ public sealed class ImportEngine
 
         public IRecordStore Store { get; set; } = null!;
 
-        public long CurrentFileBytes { get; private set; }
+        private string? _file;
+        private long _fileLength;
+        private long _fileBytes;
+        private long _fileRecords;
 
         public int NextSequence() => Interlocked.Increment(ref _sequence);
 
+        public void StartFile(string path, long length)
+        {
+            (_file, _fileLength, _fileBytes, _fileRecords) = (path, length, 0, 0);
+        }
+
         public void ReportFileProgress(long bytes)
         {
-            CurrentFileBytes = bytes;
-            if (_sinceProgress.Elapsed < ProgressInterval)
+            _fileBytes = bytes;
+            Publish();
+        }
+
+        public void CountRecord()
+        {
+            _fileRecords++;
+            if ((_fileRecords & 0x3FF) == 0)
+            {
+                Publish();
+            }
+        }
+
+        public void EndFile()
+        {
+            _file = null;
+            Job.Update(s => s with { CurrentFile = null });
+        }
+
+        /// <summary>Shows the current file's progress in the import's state, at most about once a second.</summary>
+        private void Publish()
+        {
+            if (_file is null || _sinceProgress.Elapsed < ProgressInterval)
             {
                 return;
             }
 
             _sinceProgress.Restart();
+            var current = new FileProgress(_file, _fileBytes, _fileLength, _fileRecords);
+            Job.Update(s => s with { CurrentFile = current });
             Observer.Progress(Job.Summary);
         }
     }

@@ -15,12 +15,14 @@ namespace Datapunk.Lake.Sovereignty;
 public sealed class OwnerControl
 {
     private readonly SqliteRecordStore _store;
+    private readonly EncryptedBlobStore _blobs;
 
     private OwnerControl(SqliteRecordStore store, EncryptedBlobStore blobs, BlobKeyStore keys, string dataDirectory)
     {
         _store = store;
+        _blobs = blobs;
         Tokens = new TokenService(store);
-        Audit = new AuditLog(store, Path.Combine(dataDirectory, "audit-head"));
+        Audit = new AuditLog(Path.Combine(dataDirectory, "audit.db"), Path.Combine(dataDirectory, "audit-head"));
         Deletion = new DeletionService(store, blobs, Audit, keys.Scrub);
         Exporter = new LakeExporter(store, blobs, Audit);
         Retention = new RetentionService(store, Deletion, Audit);
@@ -38,6 +40,38 @@ public sealed class OwnerControl
     public RetentionService Retention { get; }
 
     public LakeVerifier Verifier { get; }
+
+    /// <summary>
+    /// Replaces the master key: every blob key is unwrapped with the current key and wrapped with
+    /// <paramref name="next"/> in one transaction of <c>keys/blob-keys.db</c>, then the lake records the new key's id
+    /// (and, for a passphrase, its salt). Blob files are not re-encrypted. Audited.
+    /// </summary>
+    /// <param name="passphraseSalt">The salt <paramref name="next"/> was stretched with, when it comes from a passphrase.</param>
+    /// <remarks>
+    /// NOTE: a crash between the key transaction and the settings update leaves every blob key wrapped by the new
+    /// master key while the lake database still names the old key's id, so opening with either key fails with the
+    /// id message; the fix is to set <c>master_key_id</c> in <c>lake_settings</c> to the new id by hand.
+    /// </remarks>
+    public async Task<int> RotateMasterKeyAsync(MasterKey next, byte[]? passphraseSalt, string? tokenId, CancellationToken cancellationToken)
+    {
+        var previous = _blobs.MasterKey;
+        if (string.Equals(previous.Id, next.Id, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The new master key from {next.Source} is the key the lake already uses (key id {next.Id}).");
+        }
+
+        var count = await _blobs.RotateMasterKeyAsync(next, cancellationToken);
+        var settings = new LakeSettings(_store);
+        settings.Set("master_key_id", next.Id);
+        if (passphraseSalt is not null)
+        {
+            settings.Set("passphrase_salt", Convert.ToBase64String(passphraseSalt));
+        }
+
+        Audit.Append(tokenId, "keys.rotate", $"master key {previous.Id} -> {next.Id} ({next.Source})",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ok: {count} blob keys re-wrapped"));
+        return count;
+    }
 
     /// <summary>True when <paramref name="scope"/> may read a blob: it has no constraints, or a record it may see comes from the blob.</summary>
     public bool IsBlobVisible(string sha256, AccessScope? scope)

@@ -21,6 +21,13 @@ public interface IRecordStore
 
     Task UpdateImportAsync(ImportSummary import, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks as failed the queued or running imports that a process on this host started and that process is gone
+    /// (it crashed or was killed). Returns how many were marked.
+    /// </summary>
+    /// <remarks>NOTE: a process id reused by an unrelated process keeps its import "Running" until that process ends.</remarks>
+    Task<int> FailAbandonedImportsAsync(Func<int, bool> isProcessAlive, CancellationToken cancellationToken);
+
     Task AddImportFileAsync(string importId, ImportFileReport report, CancellationToken cancellationToken);
 
     Task<ImportSummary?> GetImportAsync(string id, CancellationToken cancellationToken);
@@ -31,6 +38,9 @@ public interface IRecordStore
 
     /// <summary>True when this content was already parsed to the end by this format version for this account.</summary>
     Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken);
+
+    /// <summary>How many records the earlier parse of this file produced, or null when it was never parsed to the end.</summary>
+    Task<long?> GetParsedRecordCountAsync(FileParseKey key, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens a writer for the records of one file. Nothing it writes is visible until <see cref="IFileRecordWriter.Commit"/>;

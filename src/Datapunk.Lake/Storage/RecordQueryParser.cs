@@ -73,11 +73,19 @@ public static class RecordQueryParser
             }
         }
 
+        var kinds = SplitList(kind);
+        var unknown = kinds.FirstOrDefault(k => !Records.RecordKinds.All.Contains(k, StringComparer.Ordinal));
+        if (unknown is not null)
+        {
+            error = $"Unknown 'kind' value '{unknown}'. Use one or more of: {string.Join(", ", Records.RecordKinds.All)}.";
+            return null;
+        }
+
         return new RecordQuery
         {
             From = fromTime,
             To = toTime,
-            Kinds = SplitList(kind),
+            Kinds = kinds,
             Datasets = SplitList(dataset),
             Box = box,
             Limit = pageSize,

@@ -83,6 +83,7 @@ public sealed class ImportsApiTests
         Assert.Equal(0, second.GetProperty("counts").GetProperty("recordsAdded").GetInt64());
         Assert.Equal(0, second.GetProperty("counts").GetProperty("filesStored").GetInt32());
         Assert.Equal(1, second.GetProperty("counts").GetProperty("filesUnchanged").GetInt32());
+        Assert.Equal(3, second.GetProperty("counts").GetProperty("duplicatesSkipped").GetInt64());
         Assert.Equal(3, await app.Lake.Records.CountRecordsAsync(CancellationToken.None));
     }
 

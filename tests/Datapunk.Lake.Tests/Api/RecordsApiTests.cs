@@ -97,6 +97,7 @@ public sealed class RecordsApiTests : IAsyncLifetime
     [InlineData("limit=many", "'limit'")]
     [InlineData("cursor=%%%", "cursor")]
     [InlineData("from=2024-01-02&to=2024-01-01", "before")]
+    [InlineData("kind=nonsense", "Unknown 'kind'")]
     public async Task Records_BadParameterIs400(string query, string mentioned)
     {
         var response = await _app.Client.GetAsync($"/v1/records?{query}");
@@ -175,5 +176,24 @@ public sealed class RecordsApiTests : IAsyncLifetime
         var response = await _app.Client.GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+public sealed class ConcurrentImportTests
+{
+    [Fact]
+    public async Task Request_DuringFileTransaction_IsAudited()
+    {
+        await using var app = await TestApp.StartAsync();
+        var key = new Datapunk.Lake.Storage.FileParseKey(new string('b', 64), "test.format", 1, "owner");
+        await app.Lake.Records.CreateImportAsync(new Datapunk.Lake.Imports.ImportSummary { Id = "imp_open", Source = "test", Account = "owner", CreatedAt = DateTimeOffset.UtcNow }, CancellationToken.None);
+
+        // An import holds the lake database's write lock for the whole of a file, as this open writer does.
+        using var writer = app.Lake.Records.BeginFile("imp_open", "big.json", key);
+        var response = await app.Client.GetAsync("/v1/datasets");
+        var entries = app.Lake.Control.Audit.Page(0, 1000);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(entries, e => e.Action.Contains("/v1/datasets", StringComparison.Ordinal));
     }
 }

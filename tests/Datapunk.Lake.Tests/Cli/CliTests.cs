@@ -136,3 +136,20 @@ public sealed class CliTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+public sealed class CliBadArchiveTests
+{
+    [Fact]
+    public async Task Ingest_TinyFakeZipIsFileError()
+    {
+        var file = Path.Combine(TempLake.NewDirectory(), "fake.zip");
+        await File.WriteAllBytesAsync(file, [(byte)'P', (byte)'K', 3, 4, (byte)'g', (byte)'a', (byte)'r', (byte)'b', (byte)'a', (byte)'g', (byte)'e']);
+
+        var (exitCode, output, error) = await LakeProcess.RunAsync("ingest", file, "--data-dir", TempLake.NewDirectory());
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("finished with 1 file error (listed below)", output);
+        Assert.Contains("fake.zip (entry 1", output);
+        Assert.DoesNotContain("Unhandled exception", error);
+    }
+}

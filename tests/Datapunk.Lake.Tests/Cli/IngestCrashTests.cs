@@ -51,6 +51,7 @@ public sealed class IngestCrashTests
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM datasets"));
         AssertBlobsIntact(dataDirectory);
         Assert.True(File.Exists(BlobPath(dataDirectory, inputSha)));
+        Assert.Equal(1L, Scalar(dataDirectory, "SELECT count(*) FROM imports WHERE state = 'Failed' AND message LIKE '%Run the import again%'"));
 
         // 3. A second run parses the file again and adds every point exactly once.
         using var second = StartLake("ingest", "--data-dir", dataDirectory, "--quiet", input);

@@ -91,7 +91,7 @@ public sealed class AuditTests
     {
         await using var lake = await AuditedLakeAsync();
 
-        using var connection = new SqliteConnection($"Data Source={lake.Lake.Options.DatabasePath};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={lake.Lake.Control.Audit.DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE audit_log SET outcome = 'ok' WHERE seq = 2";
@@ -114,7 +114,7 @@ public sealed class AuditTests
     /// <summary>Changes the log as an attacker with write access to the database file would: triggers dropped first.</summary>
     private static void Tamper(TempLake lake, string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={lake.Lake.Options.DatabasePath};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={lake.Lake.Control.Audit.DatabasePath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; " + sql;

@@ -221,6 +221,40 @@ public sealed class RecordStoreContractTests
         Assert.Equal([report], await store.GetImportFilesAsync(job.Id, CancellationToken.None));
     }
 
+    [Theory]
+    [MemberData(nameof(StoreImplementations.RecordStores), MemberType = typeof(StoreImplementations))]
+    public async Task AbandonedImport_IsMarkedFailed(string implementation)
+    {
+        var store = await StoreImplementations.CreateRecordStoreAsync(implementation);
+        var job = ImportJob.Create("takeout.zip", "owner");
+        await store.CreateImportAsync(job.Summary, CancellationToken.None);
+        job.TransitionTo(ImportState.Running);
+        await store.UpdateImportAsync(job.Summary, CancellationToken.None);
+
+        var failed = await store.FailAbandonedImportsAsync(_ => false, CancellationToken.None);
+        var loaded = await store.GetImportAsync(job.Id, CancellationToken.None);
+
+        Assert.Equal(1, failed);
+        Assert.Equal(ImportState.Failed, loaded!.State);
+        Assert.Contains("Run the import again", loaded.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreImplementations.RecordStores), MemberType = typeof(StoreImplementations))]
+    public async Task LiveImport_IsLeftRunning(string implementation)
+    {
+        var store = await StoreImplementations.CreateRecordStoreAsync(implementation);
+        var job = ImportJob.Create("takeout.zip", "owner");
+        await store.CreateImportAsync(job.Summary, CancellationToken.None);
+        job.TransitionTo(ImportState.Running);
+        await store.UpdateImportAsync(job.Summary, CancellationToken.None);
+
+        var failed = await store.FailAbandonedImportsAsync(_ => true, CancellationToken.None);
+
+        Assert.Equal(0, failed);
+        Assert.Equal(ImportState.Running, (await store.GetImportAsync(job.Id, CancellationToken.None))!.State);
+    }
+
     private static async Task CreateImportAsync(IRecordStore store, string id) =>
         await store.CreateImportAsync(new ImportSummary { Id = id, Source = "test", Account = "owner", CreatedAt = DateTimeOffset.UtcNow }, CancellationToken.None);
 

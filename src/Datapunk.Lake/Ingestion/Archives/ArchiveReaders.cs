@@ -48,7 +48,7 @@ public static class ArchiveReaders
         {
             archive = new ZipArchive(seekable, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException exception)
+        catch (Exception exception) when (exception is InvalidDataException or IOException)
         {
             onDamaged($"The zip has no readable central directory ({exception.Message}); it is probably truncated. Entries are read from their local headers up to the damage.");
         }
@@ -110,7 +110,7 @@ public static class ArchiveReaders
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     throw new ArchiveReadException(
-                        $"The archive is damaged or truncated after entry {index}: {exception.Message}. Download or export it again; the entries before this point were imported.",
+                        $"The archive is damaged or truncated after entry {index}: {exception.Message.TrimEnd('.')}. Download or export it again; the entries before this point were imported.",
                         $"entry {index + 1}, byte {SafePosition(stream)}",
                         exception);
                 }

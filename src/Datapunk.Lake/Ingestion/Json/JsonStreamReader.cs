@@ -323,7 +323,7 @@ public sealed class JsonStreamReader : IDisposable
     {
         var line = (exception.LineNumber ?? 0) + 1;
         var column = (exception.BytePositionInLine ?? 0) + 1;
-        var position = string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column} (near byte {_bufferOffset + _start})");
+        var position = string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column}");
         // The reader's message ends with its own buffer-relative position, which the position above replaces.
         var message = exception.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);

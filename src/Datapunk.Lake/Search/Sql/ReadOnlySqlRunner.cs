@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Datapunk.Lake.Sovereignty.Access;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -15,6 +18,11 @@ namespace Datapunk.Lake.Search.Sql;
 ///    SQL functions and recursive CTEs. Writes, ATTACH, PRAGMA, schema changes and transactions fail to compile,
 ///    so they are rejected before any row is touched.
 /// 3. A progress handler interrupts the statement when the time limit has passed, and reading stops at the row cap.
+/// For a token with dataset, kind or time constraints, the connection first gets TEMP views of the same names that
+/// keep only what the token may see (records inside the constraints; datasets recounted over them; imports and
+/// blobs that a visible record comes from). Unqualified names resolve to the TEMP schema first, and the authorizer
+/// refuses a top-level read of anything in <c>main</c> (such as <c>main.lake_records</c>), so the query cannot
+/// reach the unfiltered views.
 /// </remarks>
 public sealed class ReadOnlySqlRunner
 {
@@ -75,7 +83,8 @@ public sealed class ReadOnlySqlRunner
     }
 
     /// <exception cref="SqlRejectedException">The statement is not a single read-only SELECT over the views, or it ran out of time.</exception>
-    public SqlResult Run(string sql, int rowCap, TimeSpan timeLimit, CancellationToken cancellationToken)
+    /// <param name="scope">The caller's access; null or unconstrained reads every row of the views.</param>
+    public SqlResult Run(string sql, int rowCap, TimeSpan timeLimit, CancellationToken cancellationToken, AccessScope? scope = null)
     {
         if (string.IsNullOrWhiteSpace(sql))
         {
@@ -88,11 +97,18 @@ public sealed class ReadOnlySqlRunner
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         var database = connection.Handle!;
+        var constrained = scope is not null && !scope.IsUnconstrained;
+        if (constrained)
+        {
+            CreateScopedViews(connection, scope!);
+        }
 
         string? denial = null;
+        var readInViews = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var schemaNames = SchemaNames(connection);
         raw.sqlite3_set_authorizer(database, (object _, int action, string first, string second, string database, string view) =>
         {
-            var verdict = Authorize(action, first, second, database, view);
+            var verdict = Authorize(action, first, second, database, view, constrained, readInViews, schemaNames);
             if (verdict is not null)
             {
                 denial ??= verdict;
@@ -199,7 +215,65 @@ public sealed class ReadOnlySqlRunner
         }
     }
 
-    private static string? Authorize(int action, string? first, string? second, string? database, string? view)
+    /// <summary>Every table and view name of the main and TEMP schemas; any other name in a read is a CTE or subquery.</summary>
+    private static HashSet<string> SchemaNames(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM main.sqlite_schema WHERE type IN ('table', 'view') UNION SELECT name FROM temp.sqlite_schema WHERE type IN ('table', 'view')";
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Creates TEMP views named like the documented views that keep only what <paramref name="scope"/> may see. The
+    /// constraint values are written as SQL literals, because a view cannot hold parameters.
+    /// </summary>
+    private static void CreateScopedViews(SqliteConnection connection, AccessScope scope)
+    {
+        var filter = new StringBuilder("1 = 1");
+        AppendLiteralIn(filter, "dataset", scope.Datasets);
+        AppendLiteralIn(filter, "kind", scope.Kinds);
+        if (scope.From is { } from)
+        {
+            filter.Append(CultureInfo.InvariantCulture, $" AND start_ms >= {from.ToUnixTimeMilliseconds()}");
+        }
+
+        if (scope.To is { } to)
+        {
+            filter.Append(CultureInfo.InvariantCulture, $" AND start_ms < {to.ToUnixTimeMilliseconds()}");
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TEMP VIEW lake_records AS SELECT * FROM main.lake_records WHERE {filter};
+            CREATE TEMP VIEW lake_datasets AS
+                SELECT dataset AS name, count(*) AS record_count, min(start_ms) AS first_ms, max(coalesce(end_ms, start_ms)) AS last_ms
+                FROM temp.lake_records GROUP BY dataset;
+            CREATE TEMP VIEW lake_imports AS SELECT * FROM main.lake_imports WHERE id IN (SELECT import_id FROM temp.lake_records);
+            CREATE TEMP VIEW lake_blobs AS SELECT * FROM main.lake_blobs WHERE sha256 IN (SELECT blob_sha256 FROM temp.lake_records);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    private static void AppendLiteralIn(StringBuilder sql, string column, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $" AND {column} IN (");
+        sql.AppendJoin(", ", values.Select(v => "'" + v.Replace("'", "''", StringComparison.Ordinal) + "'"));
+        sql.Append(')');
+    }
+
+    private static string? Authorize(int action, string? first, string? second, string? database, string? view, bool constrained, HashSet<string> readInViews, HashSet<string> schemaNames)
     {
         switch (action)
         {
@@ -209,7 +283,30 @@ public sealed class ReadOnlySqlRunner
 
             case SqliteRead:
                 // A read from inside a view (view is the innermost view's name) is the view's own work. A read
-                // with no database name is of a CTE or subquery of the statement itself.
+                // with no database name is of a CTE or subquery of the statement itself. Under constraints, the
+                // statement itself may name only the filtered TEMP views.
+                // A read with an empty column name is SQLite asking for a table as a whole (count(*), or a FROM
+                // whose columns are not used). It carries no view name even when the table is behind a view, so it
+                // is allowed only for a table that a view of the statement has already read. A constrained query
+                // never needs one: the filtered views read their columns.
+                if (second is { Length: 0 } && first is not null && schemaNames.Contains(first))
+                {
+                    return !constrained && (readInViews.Contains(first) || Views.Contains(first))
+                        ? null
+                        : $"reading all of '{first}' is not allowed; query the views {string.Join(", ", Views.Order())} and name a column";
+                }
+
+                if (view is not null && first is not null)
+                {
+                    readInViews.Add(first);
+                }
+
+                if (constrained && view is null && database is not null && !string.Equals(database, "temp", StringComparison.OrdinalIgnoreCase)
+                    && (first is null || !TableFunctions.Contains(first)))
+                {
+                    return $"reading '{database}.{first}' is not allowed for a token with constraints; query the views {string.Join(", ", Views.Order())}";
+                }
+
                 if (database is null || first is not null && (Views.Contains(first) || TableFunctions.Contains(first) || (view is not null && Views.Contains(view))))
                 {
                     return null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Datapunk.Lake.Records;
+using Datapunk.Lake.Sovereignty.Access;
 using Datapunk.Lake.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -139,7 +140,9 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteRecordStore.RecordColumns} FROM records WHERE seq IN (SELECT value FROM json_each($keys))";
+        var sql = new StringBuilder($"SELECT {SqliteRecordStore.RecordColumns} FROM records WHERE seq IN (SELECT value FROM json_each($keys))");
+        AccessScope.Current?.AppendRecordFilter(sql, command);
+        command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("$keys", "[" + string.Join(",", keys.Select(k => k.ToString(CultureInfo.InvariantCulture))) + "]");
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -357,8 +360,13 @@ public sealed class SqliteSearchIndex : ISearchIndex
         command.Parameters.AddWithValue($"${name}MaxLon", maxLon);
     }
 
+    /// <summary>
+    /// Appends the caller's filter and the constraints of the current token (<see cref="AccessScope.Current"/>), so
+    /// that every search, place and timeline query sees only the records the token may see.
+    /// </summary>
     private static void AppendFilter(StringBuilder sql, SqliteCommand command, SearchFilter filter)
     {
+        AccessScope.Current?.AppendRecordFilter(sql, command, "r.");
         if (filter.From is { } from)
         {
             sql.Append(" AND r.start_ms >= $from");

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Datapunk.Lake.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Datapunk.Lake.Sovereignty.Audit;
 
 /// <summary>
-/// The append-only, hash-chained audit log in the lake database. Each entry's hash covers its own fields and the
+/// The append-only, hash-chained audit log, in a database of its own (<c>audit.db</c>) so that appending an entry
+/// never waits for an import, which holds the lake database's write lock for the whole of a file. Each entry's hash covers its own fields and the
 /// hash of the entry before, so changing, removing, inserting or reordering entries breaks the chain at the first
 /// entry touched. Triggers reject UPDATE and DELETE on the table.
 /// </summary>
@@ -22,24 +22,35 @@ public sealed class AuditLog
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    private readonly SqliteRecordStore _store;
+    private readonly string _connectionString;
     private readonly string _headPath;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
 
-    public AuditLog(SqliteRecordStore store, string headPath, TimeProvider? time = null)
+    public AuditLog(string databasePath, string headPath, TimeProvider? time = null)
     {
-        _store = store;
+        DatabasePath = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
         _headPath = headPath;
         _time = time ?? TimeProvider.System;
+        CreateSchema();
     }
+
+    /// <summary>The SQLite file that holds the entries.</summary>
+    public string DatabasePath { get; }
 
     /// <summary>Appends one entry and returns it with its hash.</summary>
     public AuditEntry Append(string? tokenId, string action, string? target, string outcome)
     {
         lock (_lock)
         {
-            using var connection = _store.Open();
+            using var connection = Open();
 
             // IMMEDIATE takes the write lock before reading the head, so two processes cannot chain onto the same entry.
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -82,7 +93,7 @@ public sealed class AuditLog
     /// <summary>Returns up to <paramref name="limit"/> entries after sequence <paramref name="after"/>, oldest first.</summary>
     public IReadOnlyList<AuditEntry> Page(long after, int limit)
     {
-        using var connection = _store.Open();
+        using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, time_ms, token_id, action, target, outcome, prev_hash, hash FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $limit";
         command.Parameters.AddWithValue("$after", after);
@@ -100,7 +111,7 @@ public sealed class AuditLog
     /// <summary>Walks the whole chain and names the first entry that was changed, removed, inserted or moved.</summary>
     public AuditVerification Verify()
     {
-        using var connection = _store.Open();
+        using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, time_ms, token_id, action, target, outcome, prev_hash, hash FROM audit_log ORDER BY rowid";
         using var reader = command.ExecuteReader();
@@ -144,6 +155,45 @@ public sealed class AuditLog
         }
 
         return new AuditVerification(true, checkedCount, null, null);
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private void CreateSchema()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS audit_log (
+                seq INTEGER PRIMARY KEY,
+                time_ms INTEGER NOT NULL,
+                token_id TEXT,
+                action TEXT NOT NULL,
+                target TEXT,
+                outcome TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+
+            CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'The audit log is append-only.');
+            END;
+
+            CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'The audit log is append-only.');
+            END;
+            """;
+        command.ExecuteNonQuery();
     }
 
     internal static string ComputeHash(long sequence, DateTimeOffset time, string? tokenId, string action, string? target, string outcome, string previousHash)

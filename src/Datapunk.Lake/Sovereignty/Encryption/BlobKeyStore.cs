@@ -58,6 +58,44 @@ public sealed class BlobKeyStore
         return command.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>
+    /// Re-wraps every stored blob key in one transaction: <paramref name="rewrap"/> gets a blob's hash and wrapped key
+    /// and returns the key wrapped by the new master key. Either every row changes or none does.
+    /// </summary>
+    /// <returns>The number of keys re-wrapped.</returns>
+    public int Rewrap(string newMasterKeyId, Func<string, byte[], byte[]> rewrap)
+    {
+        using var connection = _store.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var rows = new List<(string Sha256, byte[] Wrapped)>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT sha256, wrapped_key FROM blob_keys ORDER BY sha256";
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), (byte[])reader[1]));
+            }
+        }
+
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE blob_keys SET master_key_id = $id, wrapped_key = $key WHERE sha256 = $sha";
+        update.Parameters.AddWithValue("$id", newMasterKeyId);
+        var key = update.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = "$key" });
+        var sha = update.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = "$sha" });
+        foreach (var (sha256, wrapped) in rows)
+        {
+            key.Value = rewrap(sha256, wrapped);
+            sha.Value = sha256;
+            update.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return rows.Count;
+    }
+
     /// <summary>Every blob hash that has a key.</summary>
     public IReadOnlyList<string> List()
     {

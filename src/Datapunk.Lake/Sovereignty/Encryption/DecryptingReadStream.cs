@@ -72,13 +72,21 @@ internal sealed class DecryptingReadStream : Stream
 
     public override long Seek(long offset, SeekOrigin origin)
     {
-        Position = origin switch
+        var target = origin switch
         {
             SeekOrigin.Begin => offset,
             SeekOrigin.Current => _position + offset,
             SeekOrigin.End => _length + offset,
-            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+            _ => throw new ArgumentOutOfRangeException(nameof(origin), origin, "Unknown seek origin."),
         };
+
+        // Like FileStream, seeking before the start is an I/O error, which readers of short files expect.
+        if (target < 0)
+        {
+            throw new IOException($"Cannot seek to {target}, before the start of the {_length}-byte blob.");
+        }
+
+        _position = target;
         return _position;
     }
 

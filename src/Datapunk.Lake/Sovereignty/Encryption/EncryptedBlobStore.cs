@@ -17,7 +17,7 @@ public sealed class EncryptedBlobStore : IBlobStore
 {
     private readonly string _root;
     private readonly string _temporaryFolder;
-    private readonly MasterKey _masterKey;
+    private MasterKey _masterKey;
     private readonly BlobKeyStore _keys;
 
     // Finishing a put (key row, then rename) must not interleave with another put of the same content, or the
@@ -34,6 +34,28 @@ public sealed class EncryptedBlobStore : IBlobStore
     }
 
     public string Root => _root;
+
+    public MasterKey MasterKey => _masterKey;
+
+    /// <summary>
+    /// Re-wraps every blob key under <paramref name="next"/> and switches this store to it. Blob files do not change.
+    /// Puts wait meanwhile, so no key is wrapped by the old master key after the switch.
+    /// </summary>
+    public async Task<int> RotateMasterKeyAsync(MasterKey next, CancellationToken cancellationToken)
+    {
+        await _finish.WaitAsync(cancellationToken);
+        try
+        {
+            var current = _masterKey;
+            var count = _keys.Rewrap(next.Id, (sha256, wrapped) => current.RewrapFor(next, wrapped, sha256));
+            _masterKey = next;
+            return count;
+        }
+        finally
+        {
+            _finish.Release();
+        }
+    }
 
     public async Task<BlobPutResult> PutAsync(Stream content, CancellationToken cancellationToken)
     {

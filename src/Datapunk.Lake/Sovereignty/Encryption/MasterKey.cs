@@ -41,6 +41,20 @@ public sealed class MasterKey
         return wrapped;
     }
 
+    /// <summary>Unwraps a blob key with this key and wraps it with <paramref name="next"/>; the plain key is wiped after.</summary>
+    public byte[] RewrapFor(MasterKey next, ReadOnlySpan<byte> wrapped, string sha256)
+    {
+        var blobKey = Unwrap(wrapped, sha256);
+        try
+        {
+            return next.Wrap(blobKey, sha256);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(blobKey);
+        }
+    }
+
     /// <exception cref="CryptographicException">The wrapped key was made with another master key or was changed.</exception>
     public byte[] Unwrap(ReadOnlySpan<byte> wrapped, string sha256)
     {

@@ -57,6 +57,22 @@ public static class MasterKeySource
         return new MasterKey(DecodeKey(File.ReadAllText(defaultFile).Trim(), defaultFile), defaultFile);
     }
 
+    /// <summary>Reads a key (32 bytes in base64) from a file, for <c>lake keys rotate --new-key-file</c>.</summary>
+    /// <exception cref="InvalidOperationException">The file is missing or does not hold a valid key.</exception>
+    public static MasterKey FromFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The key file '{path}' does not exist.");
+        }
+
+        return new MasterKey(DecodeKey(File.ReadAllText(path).Trim(), path), path);
+    }
+
+    /// <summary>Decodes a key given in base64 (such as the value of an environment variable named <paramref name="source"/>).</summary>
+    /// <exception cref="InvalidOperationException">The value is not 32 bytes in base64.</exception>
+    public static MasterKey FromBase64(string encoded, string source) => new(DecodeKey(encoded, source), source);
+
     /// <summary>Derives a 256-bit key from a passphrase with Argon2id (RFC 9106).</summary>
     public static byte[] Stretch(string passphrase, byte[] salt)
     {

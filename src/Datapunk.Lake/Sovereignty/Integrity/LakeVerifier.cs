@@ -93,7 +93,8 @@ public sealed class LakeVerifier
         var recordsChecked = Count("SELECT count(*) FROM records");
         foreach (var sha256 in orphans.Where(s => !files.Contains(s) || !keyed.Contains(s)).Order(StringComparer.Ordinal))
         {
-            problems.Add($"Records name blob {sha256} as their provenance, but it is not stored.");
+            var (count, firstId) = RecordsFrom(sha256);
+            problems.Add($"Record {firstId} ({count} records in all) names blob {sha256} as its provenance, but the blob is not stored.");
         }
 
         if (repair)
@@ -131,6 +132,17 @@ public sealed class LakeVerifier
         {
             return null;
         }
+    }
+
+    private (long Count, string FirstId) RecordsFrom(string sha256)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), min(id) FROM records WHERE blob_sha256 = $sha";
+        command.Parameters.AddWithValue("$sha", sha256);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetString(1));
     }
 
     private HashSet<string> Strings(string sql)

@@ -199,9 +199,15 @@ internal static class SqliteMigrations
                 SELECT sha256, size, first_seen_ms FROM blobs;
             """),
 
-        // Owner control: access tokens (only a hash of each secret), the hash-chained audit log (append-only
-        // through triggers), lake settings, tombstones of deleted records and retention policies. The version
-        // leaves room below it for steps that other areas add in parallel.
+        // The host and process that run an import, so that an import whose process died can be marked failed.
+        new(4, "import-runner", """
+            ALTER TABLE imports ADD COLUMN runner_host TEXT;
+            ALTER TABLE imports ADD COLUMN runner_pid INTEGER;
+            """),
+
+        // Owner control: access tokens (only a hash of each secret), lake settings, tombstones of deleted records
+        // and retention policies. The audit log has its own database, audit.db. The version leaves room below it
+        // for steps that other areas add in parallel.
         new(10, "owner-control", """
             CREATE TABLE access_tokens (
                 id TEXT PRIMARY KEY,
@@ -217,27 +223,6 @@ internal static class SqliteMigrations
                 revoked_ms INTEGER,
                 is_owner INTEGER NOT NULL DEFAULT 0
             );
-
-            CREATE TABLE audit_log (
-                seq INTEGER PRIMARY KEY,
-                time_ms INTEGER NOT NULL,
-                token_id TEXT,
-                action TEXT NOT NULL,
-                target TEXT,
-                outcome TEXT NOT NULL,
-                prev_hash TEXT NOT NULL,
-                hash TEXT NOT NULL
-            );
-
-            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-            BEGIN
-                SELECT RAISE(ABORT, 'The audit log is append-only.');
-            END;
-
-            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-            BEGIN
-                SELECT RAISE(ABORT, 'The audit log is append-only.');
-            END;
 
             CREATE TABLE lake_settings (
                 name TEXT PRIMARY KEY,

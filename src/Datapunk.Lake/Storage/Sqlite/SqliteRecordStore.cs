@@ -129,9 +129,11 @@ public sealed class SqliteRecordStore : IRecordStore
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO imports (id, source, account, state, created_ms)
-            VALUES ($id, $source, $account, $state, $created)
+            INSERT INTO imports (id, source, account, state, created_ms, runner_host, runner_pid)
+            VALUES ($id, $source, $account, $state, $created, $host, $pid)
             """;
+        command.Parameters.AddWithValue("$host", Environment.MachineName);
+        command.Parameters.AddWithValue("$pid", Environment.ProcessId);
         command.Parameters.AddWithValue("$id", import.Id);
         command.Parameters.AddWithValue("$source", import.Source);
         command.Parameters.AddWithValue("$account", import.Account);
@@ -139,6 +141,40 @@ public sealed class SqliteRecordStore : IRecordStore
         command.Parameters.AddWithValue("$created", import.CreatedAt.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
         return UpdateImportAsync(import, cancellationToken);
+    }
+
+    public Task<int> FailAbandonedImportsAsync(Func<int, bool> isProcessAlive, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        var abandoned = new List<(string Id, int Pid)>();
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = "SELECT id, runner_pid FROM imports WHERE state IN ('Queued', 'Running') AND runner_host = $host AND runner_pid IS NOT NULL";
+            select.Parameters.AddWithValue("$host", Environment.MachineName);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                abandoned.Add((reader.GetString(0), reader.GetInt32(1)));
+            }
+        }
+
+        var failed = 0;
+        foreach (var (id, pid) in abandoned.Where(a => !isProcessAlive(a.Pid)))
+        {
+            using var update = connection.CreateCommand();
+            update.CommandText = """
+                UPDATE imports SET state = 'Failed', finished_ms = $now,
+                    message = $message
+                WHERE id = $id AND state IN ('Queued', 'Running')
+                """;
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$message",
+                string.Create(CultureInfo.InvariantCulture, $"The process that ran this import (pid {pid}) stopped before it finished. Run the import again: files already parsed are skipped."));
+            failed += update.ExecuteNonQuery();
+        }
+
+        return Task.FromResult(failed);
     }
 
     public Task UpdateImportAsync(ImportSummary import, CancellationToken cancellationToken)
@@ -256,19 +292,22 @@ public sealed class SqliteRecordStore : IRecordStore
         return Task.FromResult<IReadOnlyList<ImportFileReport>>(files);
     }
 
-    public Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken)
+    public async Task<bool> IsFileParsedAsync(FileParseKey key, CancellationToken cancellationToken) =>
+        await GetParsedRecordCountAsync(key, cancellationToken) is not null;
+
+    public Task<long?> GetParsedRecordCountAsync(FileParseKey key, CancellationToken cancellationToken)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT 1 FROM parsed_files
+            SELECT records FROM parsed_files
             WHERE blob_sha256 = $blob AND format = $format AND format_version = $version AND account = $account
             """;
         command.Parameters.AddWithValue("$blob", key.BlobSha256);
         command.Parameters.AddWithValue("$format", key.Format);
         command.Parameters.AddWithValue("$version", key.FormatVersion);
         command.Parameters.AddWithValue("$account", key.Account);
-        return Task.FromResult(command.ExecuteScalar() is not null);
+        return Task.FromResult(command.ExecuteScalar() is long records ? records : (long?)null);
     }
 
     public IFileRecordWriter BeginFile(string importId, string path, FileParseKey key) =>
