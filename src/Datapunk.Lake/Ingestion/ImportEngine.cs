@@ -232,7 +232,10 @@ public sealed class ImportEngine
             if (exception is not ArchiveBombException && kind != ArchiveKind.Zip)
             {
                 // A streamed archive cannot go on past an entry it could not read.
-                throw new ArchiveReadException("The archive cannot be read past this entry.", $"entry {index}", exception);
+                throw new ArchiveReadException(
+                    $"The archive cannot be read past this entry ({exception.Message.TrimEnd('.')}), because a tar or gzip archive has no index to skip ahead with. Download or export it again; the entries before this one were imported.",
+                    $"entry {index}",
+                    exception);
             }
 
             return;
@@ -365,7 +368,7 @@ public sealed class ImportEngine
         if (sniff.Length == 0)
         {
             return new ImportFileReport(run.NextSequence(), sniff.Path, sha256, 0, null, FileOutcome.Error, 0, 0,
-                "The file is empty (0 bytes), so there is nothing to import. The export may be incomplete; check the file in the original archive.", "byte 0");
+                "The file is empty (0 bytes), so there is nothing to import. The export may be incomplete; check the file where it came from (the original archive or the platform's download).", "byte 0");
         }
 
         var looksLikeJson = sniff.Json.Root != System.Text.Json.JsonValueKind.Undefined || sniff.Extension == ".json";

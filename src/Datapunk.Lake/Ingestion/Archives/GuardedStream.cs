@@ -90,7 +90,7 @@ internal sealed class GuardedStream(Stream inner, ImportLimits limits, Func<long
             if (ratio > limits.MaxCompressionRatio)
             {
                 throw new ArchiveBombException(
-                    $"The entry expanded {ratio:F0} times its compressed size of {compressed:N0} bytes (limit {limits.MaxCompressionRatio:F0}); it looks like an archive bomb.");
+                    $"The entry expanded to more than {limits.MaxCompressionRatio:F0} times its compressed size of {compressed:N0} bytes, the most allowed once an entry passes {limits.RatioCheckAfterBytes:N0} bytes; it looks like an archive bomb.");
             }
         }
     }

@@ -97,7 +97,7 @@ public sealed partial class IcsCalendarImporter : IFormatImporter
             context.CancellationToken.ThrowIfCancellationRequested();
             var calendarEvent = events[index];
             var identity = IdentityOf(calendarEvent);
-            var pointer = $"line {calendarEvent.Line} (VEVENT {index})";
+            var pointer = $"VEVENT {index}";
 
             if (calendarEvent.DtStart is null)
             {
