@@ -187,7 +187,7 @@ public sealed class ImportEngine
                 cancellationToken.ThrowIfCancellationRequested();
                 if (++entryCount > _limits.MaxEntries)
                 {
-                    throw new ArchiveReadException($"The archive holds more than {_limits.MaxEntries:N0} files, the most one import accepts.", $"entry {entryCount}");
+                    throw new ArchiveReadException($"The archive contains more than {_limits.MaxEntries:N0} files, the maximum for one import.", $"entry {entryCount}");
                 }
 
                 await ImportEntryAsync(run, entry, entryCount, kind, counting, cancellationToken);
@@ -391,7 +391,7 @@ public sealed class ImportEngine
         {
             if (reader.Read() == System.Text.Json.JsonTokenType.None)
             {
-                return new ImportFormatException("The file holds no JSON value.", "byte 0");
+                return new ImportFormatException("The file contains no JSON value.", "byte 0");
             }
 
             if (reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
