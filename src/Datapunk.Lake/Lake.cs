@@ -53,7 +53,7 @@ public sealed class Lake
     /// <summary>Opens the embedded store in the data directory, creating it and applying migrations as needed.</summary>
     public static async Task<Lake> OpenAsync(LakeOptions options, CancellationToken cancellationToken)
     {
-        // A new data directory is readable by the service's user only: it holds personal data and keys.
+        // A new data directory is readable by the service's user only: it contains personal data and keys.
         if (!Directory.Exists(options.DataDirectory))
         {
             if (OperatingSystem.IsWindows())

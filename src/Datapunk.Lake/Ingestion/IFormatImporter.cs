@@ -27,11 +27,11 @@ public interface IFormatImporter
     /// <summary>
     /// Reads the whole file and yields its records in file order.
     /// </summary>
-    /// <exception cref="ImportFormatException">The file breaks the format; the message says where and why.</exception>
+    /// <exception cref="ImportFormatException">The file breaks the format; the message gives where and why.</exception>
     IEnumerable<RecordDraft> Read(Stream content, ImportFileContext context);
 }
 
-/// <summary>What an importer knows about the file it reads.</summary>
+/// <summary>The facts an importer gets about the file it reads.</summary>
 /// <param name="Path">The path inside the archive or folder, with '/' separators.</param>
 /// <param name="Account">The account the export belongs to; part of every dataset name.</param>
 /// <param name="MaxJsonValueBytes">The largest single JSON value to hold in memory; pass it to <see cref="Json.JsonStreamReader"/>.</param>

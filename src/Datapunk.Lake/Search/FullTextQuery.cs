@@ -31,7 +31,7 @@ public sealed record FullTextQuery
     /// <summary>True when the query must run against the trigram index.</summary>
     public bool UseTrigrams { get; }
 
-    /// <summary>Returns the parsed query, or null with an error that says what is wrong and how to write it.</summary>
+    /// <summary>Returns the parsed query, or null with an error that names what is wrong and how to write it.</summary>
     public static FullTextQuery? TryParse(string? text, out string? error)
     {
         error = null;

@@ -11,7 +11,7 @@ using Datapunk.Lake.Storage.Sqlite;
 
 namespace Datapunk.Lake.Sovereignty;
 
-/// <summary>What lets the owner decide who sees what, prove what happened, take everything out and make anything disappear.</summary>
+/// <summary>What lets the owner decide who reads what, prove what happened, take everything out and make anything disappear.</summary>
 public sealed class OwnerControl
 {
     private readonly SqliteRecordStore _store;

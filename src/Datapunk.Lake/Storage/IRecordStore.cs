@@ -62,7 +62,7 @@ public interface IRecordStore
 
     Task<long> CountRecordsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Checks that the database answers; used by readiness checks.</summary>
+    /// <summary>Checks that the database responds; used by readiness checks.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
 

@@ -149,7 +149,7 @@ public sealed class AccessApiTests : IAsyncLifetime
         Assert.DoesNotContain("items", body);
     }
 
-    /// <summary>Constraint × endpoint: a token limited to one dataset sees nothing of the other anywhere.</summary>
+    /// <summary>Constraint × endpoint: a token limited to one dataset reads nothing of the other anywhere.</summary>
     [Fact]
     public async Task DatasetConstraint_FiltersRecords()
     {

@@ -99,7 +99,7 @@ public sealed class AuditTests
         Assert.Throws<SqliteException>(() => command.ExecuteNonQuery());
     }
 
-    /// <summary>A lake whose log holds the owner token's creation and five more entries.</summary>
+    /// <summary>A lake whose log contains the owner token's creation and five more entries.</summary>
     private static async Task<TempLake> AuditedLakeAsync()
     {
         var lake = await TempLake.CreateAsync();

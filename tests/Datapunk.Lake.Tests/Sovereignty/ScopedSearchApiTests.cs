@@ -8,7 +8,7 @@ using Datapunk.Lake.Tests.Support;
 
 namespace Datapunk.Lake.Tests.Sovereignty;
 
-/// <summary>Constraint × endpoint for search, place search, timelines and SQL: a constrained token sees only its records.</summary>
+/// <summary>Constraint × endpoint for search, place search, timelines and SQL: a constrained token reads only its records.</summary>
 public sealed class ScopedSearchApiTests : IAsyncLifetime
 {
     private TestApp _app = null!;

@@ -117,40 +117,14 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult(true);
     }
 
-    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
-    {
-        var probe = Path.Combine(_temporaryFolder, "probe-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsWritableAsync(CancellationToken cancellationToken) =>
+        TemporaryFolder.IsWritableAsync(_temporaryFolder, cancellationToken);
 
     /// <summary>
     /// Removes temporary files last written before <paramref name="olderThan"/> ago: those that an interrupted
     /// write left behind. Younger files may belong to a write still running in another process.
     /// </summary>
-    public int CleanTemporaryFiles(TimeSpan olderThan)
-    {
-        var removed = 0;
-        var cutoff = DateTime.UtcNow - olderThan;
-        foreach (var file in Directory.EnumerateFiles(_temporaryFolder))
-        {
-            if (File.GetLastWriteTimeUtc(file) < cutoff)
-            {
-                File.Delete(file);
-                removed++;
-            }
-        }
-
-        return removed;
-    }
+    public int CleanTemporaryFiles(TimeSpan olderThan) => TemporaryFolder.Clean(_temporaryFolder, olderThan);
 
     /// <summary>The file that holds the blob, whether or not it exists.</summary>
     public string PathFor(string sha256) =>

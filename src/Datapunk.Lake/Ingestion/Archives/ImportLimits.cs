@@ -18,7 +18,7 @@ public sealed record ImportLimits
     public long RatioCheckAfterBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>
-    /// The largest single JSON value (one array item, or one string) an importer holds in memory at once.
+    /// The largest single JSON value (one array item, or one string) an importer keeps in memory at once.
     /// A file with a larger value is reported as an error instead of exhausting memory.
     /// </summary>
     public int MaxJsonValueBytes { get; init; } = JsonStreamReader.DefaultMaxValueBytes;

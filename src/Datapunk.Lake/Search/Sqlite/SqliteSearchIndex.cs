@@ -17,7 +17,7 @@ public sealed class SqliteSearchIndex : ISearchIndex
     /// <summary>Mean Earth radius in metres (IUGG), used for haversine distances.</summary>
     public const double EarthRadiusMeters = 6_371_008.8;
 
-    // BM25 column weights for title, body and URL: a word in the title says more about a record than one in a
+    // BM25 column weights for title, body and URL: a word in the title tells more about a record than one in a
     // long body, and a URL is mostly host and path words.
     private const string Bm25Weights = "10.0, 1.0, 2.0";
 
@@ -362,7 +362,7 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
     /// <summary>
     /// Appends the caller's filter and the constraints of the current token (<see cref="AccessScope.Current"/>), so
-    /// that every search, place and timeline query sees only the records the token may see.
+    /// that every search, place and timeline query returns only the records the token may read.
     /// </summary>
     private static void AppendFilter(StringBuilder sql, SqliteCommand command, SearchFilter filter)
     {

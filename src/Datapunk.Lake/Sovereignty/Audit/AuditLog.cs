@@ -42,7 +42,7 @@ public sealed class AuditLog
         CreateSchema();
     }
 
-    /// <summary>The SQLite file that holds the entries.</summary>
+    /// <summary>The SQLite file that contains the entries.</summary>
     public string DatabasePath { get; }
 
     /// <summary>Appends one entry and returns it with its hash.</summary>

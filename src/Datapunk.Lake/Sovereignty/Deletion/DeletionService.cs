@@ -15,7 +15,7 @@ namespace Datapunk.Lake.Sovereignty.Deletion;
 /// unlinked.
 /// </summary>
 /// <remarks>
-/// Blobs are shared: one archive holds files of many datasets, and one file may be in many imports. A blob is
+/// Blobs are shared: one archive contains files of many datasets, and one file may be in many imports. A blob is
 /// deleted when no remaining record comes from it. For a whole dataset or an import, the archives that its records
 /// came from are deleted too, because they contain the deleted data, even though they also contain other datasets'
 /// files (those files stay as blobs of their own, so the other datasets keep their provenance).
@@ -156,7 +156,7 @@ public sealed class DeletionService
         using var command = connection.CreateCommand();
 
         // Candidates: the files the records came from and, for a dataset or an import, the archives they were in.
-        // A constrained token never removes an archive: it also holds data outside the token's constraints.
+        // A constrained token never removes an archive: it also contains data outside the token's constraints.
         var wholeUnits = scope is null || scope.IsUnconstrained;
         var archives = wholeUnits && request.IsWholeDataset || wholeUnits && (request.ImportId is not null && request.Dataset is null && request.From is null && request.To is null && request.Kind is null && (request.RecordIds is null || request.RecordIds.Count == 0))
             ? "UNION SELECT source_blob FROM imports WHERE id IN (SELECT import_id FROM temp.doomed) AND source_blob IS NOT NULL"

@@ -129,7 +129,7 @@ internal sealed class DecryptingReadStream : Stream
         }
         catch (EndOfStreamException exception)
         {
-            throw new CryptographicException("The blob file is shorter than its header says; it was cut or damaged.", exception);
+            throw new CryptographicException("The blob file is shorter than its header states, so it was cut or damaged. Restore it from a backup; lake verify lists every damaged blob.", exception);
         }
 
         Span<byte> nonce = stackalloc byte[12];

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Datapunk.Lake.Blobs;
+using Datapunk.Lake.Blobs.FileSystem;
 
 namespace Datapunk.Lake.Sovereignty.Encryption;
 
@@ -149,37 +150,11 @@ public sealed class EncryptedBlobStore : IBlobStore
         return Task.FromResult(_keys.Delete(sha256) || existed);
     }
 
-    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
-    {
-        var probe = Path.Combine(_temporaryFolder, "probe-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsWritableAsync(CancellationToken cancellationToken) =>
+        TemporaryFolder.IsWritableAsync(_temporaryFolder, cancellationToken);
 
     /// <summary>Removes temporary files last written more than <paramref name="olderThan"/> ago.</summary>
-    public int CleanTemporaryFiles(TimeSpan olderThan)
-    {
-        var removed = 0;
-        var cutoff = DateTime.UtcNow - olderThan;
-        foreach (var file in Directory.EnumerateFiles(_temporaryFolder))
-        {
-            if (File.GetLastWriteTimeUtc(file) < cutoff)
-            {
-                File.Delete(file);
-                removed++;
-            }
-        }
-
-        return removed;
-    }
+    public int CleanTemporaryFiles(TimeSpan olderThan) => TemporaryFolder.Clean(_temporaryFolder, olderThan);
 
     /// <summary>The hash of every blob file under the root (named like a blob), whether or not it has a key.</summary>
     public IEnumerable<string> EnumerateFiles() =>
@@ -206,7 +181,7 @@ public sealed class EncryptedBlobStore : IBlobStore
         EncryptedBlobFormat.WriteHeader(header, 0);
         await output.WriteAsync(header, cancellationToken);
 
-        // One chunk is read ahead, because the final chunk is sealed with a flag that says so.
+        // One chunk is read ahead, because the final chunk is sealed with a flag that marks it as final.
         var currentLength = await content.ReadAtLeastAsync(current, current.Length, throwOnEndOfStream: false, cancellationToken);
         while (true)
         {

@@ -19,7 +19,7 @@ namespace Datapunk.Lake.Sovereignty.Export;
 /// with the SHA-256 and size of every other file.
 /// </summary>
 /// <remarks>
-/// An unfiltered export by an unconstrained token holds every stored blob, archives and unparsed files included.
+/// An unfiltered export by an unconstrained token contains every stored blob, archives and unparsed files included.
 /// A filtered or constrained export holds only the files its records came from: an archive also contains other
 /// datasets' files, so it is left out. Importing an export parses the originals again, which gives the same
 /// records (same ids) and stores the same blobs. The zip is written as a stream, so it can go straight to an HTTP

@@ -45,7 +45,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         SetCacheSize(connection, WriterCacheKibibytes);
 
         // Each insert runs with a statement journal (the FTS trigger and the R*Tree make it a multi-write
-        // statement that may abort), which holds the original of every page the insert changes: about eight
+        // statement that may abort), which keeps the original of every page the insert changes: about eight
         // pages per record. Once it outgrows 64 KiB it spills to a file in /var/tmp and stays there for the
         // transaction, so a 200,000-point Records.json wrote 7 GB of statement journal. In memory it never holds
         // more than the pages of one insert. Dispose restores the default.

@@ -95,7 +95,7 @@ internal static class TakeoutFixtures
         Directory.EnumerateFiles(Path.Combine(lake.Options.BlobDirectory, ".tmp")).ToList();
 }
 
-/// <summary>A seekable stream of <see cref="Length"/> zero bytes that holds no buffer, for archive bombs.</summary>
+/// <summary>A seekable stream of <see cref="Length"/> zero bytes that keeps no buffer, for archive bombs.</summary>
 internal sealed class ZeroStream(long length) : Stream
 {
     public override bool CanRead => true;

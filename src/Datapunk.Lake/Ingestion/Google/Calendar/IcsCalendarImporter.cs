@@ -134,7 +134,7 @@ public sealed partial class IcsCalendarImporter : IFormatImporter
         try
         {
             return Ical.Net.Calendar.Load(RepairDateWithUtcDesignator(text))
-                ?? throw new ImportFormatException("The file holds no VCALENDAR.", "byte 0");
+                ?? throw new ImportFormatException("The file contains no VCALENDAR.", "byte 0");
         }
         catch (SerializationException exception)
         {

@@ -3,7 +3,7 @@ namespace Datapunk.Lake.Ingestion.Google.MyActivity;
 /// <summary>Turns the lines of one My Activity HTML entry's cells into an <see cref="ActivityEntry"/>.</summary>
 /// <remarks>
 /// The body cell contains the title line (its first link is the title URL), then one line per subtitle, and the
-/// date as its last line. The caption cell holds sections that each start with a bold label; the labels are
+/// date as its last line. The caption cell contains sections that each start with a bold label, and the labels are
 /// translated, so they are matched in English, German, French and Spanish. Sections under other labels are
 /// kept as details, and a label that ends with '?' is the "Why is this here?" note.
 /// </remarks>
