@@ -22,8 +22,12 @@ public sealed class SearchService
     /// <summary>The constant k of reciprocal rank fusion: score = Σ 1 / (k + rank). 60 is the value of Cormack et al. (2009).</summary>
     public const int FusionK = 60;
 
+    /// <summary>Query texts whose embeddings are kept; 256 vectors of 384 floats take about 0.4 MB.</summary>
+    public const int QueryCacheCapacity = 256;
+
     private readonly ISearchIndex _index;
     private readonly Func<ITextEmbedder> _embedder;
+    private readonly QueryEmbeddingCache _queryEmbeddings = new(QueryCacheCapacity);
 
     public SearchService(ISearchIndex index, Func<ITextEmbedder> embedder)
     {
@@ -210,7 +214,7 @@ public sealed class SearchService
     }
 
     private float[] EmbedQuery(string query, CancellationToken cancellationToken) =>
-        _embedder().Embed([query], cancellationToken)[0];
+        _queryEmbeddings.GetOrEmbed(_embedder(), query, cancellationToken);
 
     private static void CheckLimit(int limit, int max = MaxLimit)
     {

@@ -10,7 +10,8 @@ namespace Datapunk.Lake.Search.Sqlite;
 
 /// <summary>
 /// The search indexes of the embedded store: FTS5 tables for text (unicode61 and trigram), the R*Tree for place,
-/// the time indexes of <c>records</c>, and a table of embedding vectors that is scanned for cosine similarity.
+/// the time indexes of <c>records</c>, and a table of embedding vectors that an in-memory copy
+/// (<see cref="SqliteVectorIndex"/>) searches for cosine similarity.
 /// </summary>
 public sealed class SqliteSearchIndex : ISearchIndex
 {
@@ -22,11 +23,20 @@ public sealed class SqliteSearchIndex : ISearchIndex
     private const string Bm25Weights = "10.0, 1.0, 2.0";
 
     private readonly SqliteRecordStore _store;
+    private readonly SqliteVectorIndex _vectors;
 
-    public SqliteSearchIndex(SqliteRecordStore store)
+    /// <param name="maxVectorsInMemory">
+    /// The most embeddings kept in memory for semantic search; above it every search scans the table. 0 always scans.
+    /// </param>
+    public SqliteSearchIndex(SqliteRecordStore store, int maxVectorsInMemory = SqliteVectorIndex.DefaultMaxVectors)
     {
         _store = store;
+        _vectors = new SqliteVectorIndex(store, maxVectorsInMemory);
+        store.RecordsDeleted += (_, _) => _vectors.ForgetDeleted();
     }
+
+    /// <summary>The embeddings held in memory for semantic search, or 0 before the first one.</summary>
+    public int VectorsInMemory => _vectors.Count;
 
     public Task<IReadOnlyList<TextMatch>> MatchTextAsync(FullTextQuery query, SearchFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
@@ -89,15 +99,24 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
     public Task<IReadOnlyList<VectorMatch>> NearestAsync(float[] vector, SearchFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
+        var matches = _vectors.Nearest(vector, filter, skip, take, cancellationToken) ?? ScanNearest(vector, filter, skip, take, cancellationToken);
+        return Task.FromResult(matches);
+    }
+
+    /// <summary>
+    /// Scores every stored vector inside the filter: the reference that <see cref="SqliteVectorIndex"/> must match,
+    /// and the fallback when it cannot answer.
+    /// </summary>
+    internal IReadOnlyList<VectorMatch> ScanNearest(float[] vector, SearchFilter filter, int skip, int take, CancellationToken cancellationToken)
+    {
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT e.seq, e.vector FROM record_embeddings e JOIN records r ON r.seq = e.seq WHERE 1 = 1");
         AppendFilter(sql, command, filter);
         command.CommandText = sql.ToString();
 
-        // NOTE: an exact scan over every stored vector (384 floats each). It keeps only the best skip+take in a
-        // heap, so memory stays small, but time grows with the number of embedded records; an approximate index
-        // (HNSW) is the next step when lakes hold millions of texts.
+        // An exact scan over every stored vector (384 floats each). It keeps only the best skip+take in a heap, so
+        // memory stays small, but time grows with the number of embedded records.
         var best = new PriorityQueue<VectorMatch, (double, long)>(Comparer<(double Similarity, long Key)>.Create((a, b) =>
         {
             var bySimilarity = a.Similarity.CompareTo(b.Similarity);
@@ -127,7 +146,7 @@ public sealed class SqliteSearchIndex : ISearchIndex
         }
 
         ordered.Reverse();
-        return Task.FromResult<IReadOnlyList<VectorMatch>>(ordered.Skip(skip).Take(take).ToList());
+        return ordered.Skip(skip).Take(take).ToList();
     }
 
     public Task<IReadOnlyDictionary<long, LakeRecord>> GetRecordsAsync(IReadOnlyCollection<long> keys, CancellationToken cancellationToken)
@@ -364,7 +383,7 @@ public sealed class SqliteSearchIndex : ISearchIndex
     /// Appends the caller's filter and the constraints of the current token (<see cref="AccessScope.Current"/>), so
     /// that every search, place and timeline query returns only the records the token may read.
     /// </summary>
-    private static void AppendFilter(StringBuilder sql, SqliteCommand command, SearchFilter filter)
+    internal static void AppendFilter(StringBuilder sql, SqliteCommand command, SearchFilter filter)
     {
         AccessScope.Current?.AppendRecordFilter(sql, command, "r.");
         if (filter.From is { } from)

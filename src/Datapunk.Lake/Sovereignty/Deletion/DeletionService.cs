@@ -66,6 +66,7 @@ public sealed class DeletionService
             if (!dryRun)
             {
                 Delete(connection, request, datasets);
+                _store.OnRecordsDeleted();
             }
 
             using var drop = connection.CreateCommand();

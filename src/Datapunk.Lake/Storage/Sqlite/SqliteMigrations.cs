@@ -248,5 +248,32 @@ internal static class SqliteMigrations
             CREATE INDEX records_by_blob ON records (blob_sha256);
             CREATE INDEX records_by_import ON records (import_id);
             """),
+
+        // A log of changed embedding keys, so that an in-memory vector index (SqliteVectorIndex) in any process can
+        // apply inserts, re-embeds and deletions without reading every vector again. AUTOINCREMENT keeps ids from
+        // being reused, so a reader can tell when rows it has not seen were trimmed. Each insert trims the log to
+        // its last 100,000 rows, and a deletion of records empties it.
+        new(14, "embedding-changes", """
+            CREATE TABLE embedding_changes (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL);
+
+            CREATE TRIGGER record_embeddings_insert_change AFTER INSERT ON record_embeddings
+            BEGIN
+                INSERT INTO embedding_changes (seq) VALUES (new.seq);
+                DELETE FROM embedding_changes WHERE id <= (SELECT max(id) FROM embedding_changes) - 100000;
+            END;
+
+            CREATE TRIGGER record_embeddings_update_change AFTER UPDATE ON record_embeddings
+            BEGIN
+                INSERT INTO embedding_changes (seq) SELECT old.seq WHERE old.seq <> new.seq;
+                INSERT INTO embedding_changes (seq) VALUES (new.seq);
+                DELETE FROM embedding_changes WHERE id <= (SELECT max(id) FROM embedding_changes) - 100000;
+            END;
+
+            CREATE TRIGGER record_embeddings_delete_change AFTER DELETE ON record_embeddings
+            BEGIN
+                INSERT INTO embedding_changes (seq) VALUES (old.seq);
+                DELETE FROM embedding_changes WHERE id <= (SELECT max(id) FROM embedding_changes) - 100000;
+            END;
+            """),
     ];
 }

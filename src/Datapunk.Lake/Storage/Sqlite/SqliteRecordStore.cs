@@ -33,6 +33,14 @@ public sealed class SqliteRecordStore : IRecordStore
 
     public string DatabasePath { get; }
 
+    /// <summary>
+    /// Raised after a transaction that deleted records has committed, before the database files are scrubbed, so
+    /// that copies kept in memory (the vector index) can drop them and clear what would point at them.
+    /// </summary>
+    public event EventHandler? RecordsDeleted;
+
+    internal void OnRecordsDeleted() => RecordsDeleted?.Invoke(this, EventArgs.Empty);
+
     internal SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

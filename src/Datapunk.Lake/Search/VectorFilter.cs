@@ -1,0 +1,67 @@
+using Datapunk.Lake.Sovereignty.Access;
+
+namespace Datapunk.Lake.Search;
+
+/// <summary>
+/// A search filter and the current token's constraints, combined for <see cref="QuantizedVectorIndex"/>: the same
+/// conditions that SQL applies to <c>records</c> (start time from inclusive, to exclusive, kind and dataset in each
+/// non-empty list, compared ordinally as SQLite's BINARY collation does).
+/// </summary>
+public sealed class VectorFilter
+{
+    private readonly long _fromMs;
+    private readonly long? _toMs;
+    private readonly IReadOnlyList<string>[] _kindLists;
+    private readonly IReadOnlyList<string>[] _datasetLists;
+
+    private VectorFilter(long fromMs, long? toMs, IReadOnlyList<string>[] kindLists, IReadOnlyList<string>[] datasetLists)
+    {
+        _fromMs = fromMs;
+        _toMs = toMs;
+        _kindLists = kindLists;
+        _datasetLists = datasetLists;
+    }
+
+    /// <summary>A filter that keeps every vector.</summary>
+    public static VectorFilter None { get; } = new(long.MinValue, null, [], []);
+
+    /// <summary>Combines a search filter with a token's constraints; a null scope is the local owner, who sees everything.</summary>
+    public static VectorFilter Create(SearchFilter filter, AccessScope? scope)
+    {
+        var from = Max(filter.From, scope?.From);
+        var to = Min(filter.To, scope?.To);
+        var kinds = new[] { filter.Kinds, scope?.Kinds ?? [] }.Where(list => list.Count > 0).ToArray();
+        var datasets = new[] { filter.Datasets, scope?.Datasets ?? [] }.Where(list => list.Count > 0).ToArray();
+        return new VectorFilter(from?.ToUnixTimeMilliseconds() ?? long.MinValue, to?.ToUnixTimeMilliseconds(), kinds, datasets);
+    }
+
+    public bool Allows(long startMs) => startMs >= _fromMs && (_toMs is not { } to || startMs < to);
+
+    /// <summary>Returns, for each kind id in <paramref name="ids"/>, whether the filter keeps it, or null when it keeps every kind.</summary>
+    public bool[]? AllowedKinds(IReadOnlyDictionary<string, int> ids) => Allowed(ids, _kindLists);
+
+    /// <summary>Returns, for each dataset id in <paramref name="ids"/>, whether the filter keeps it, or null when it keeps every dataset.</summary>
+    public bool[]? AllowedDatasets(IReadOnlyDictionary<string, int> ids) => Allowed(ids, _datasetLists);
+
+    private static bool[]? Allowed(IReadOnlyDictionary<string, int> ids, IReadOnlyList<string>[] lists)
+    {
+        if (lists.Length == 0)
+        {
+            return null;
+        }
+
+        var allowed = new bool[ids.Count];
+        foreach (var (name, id) in ids)
+        {
+            allowed[id] = lists.All(list => list.Contains(name, StringComparer.Ordinal));
+        }
+
+        return allowed;
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? left, DateTimeOffset? right) =>
+        left is null ? right : right is null ? left : left > right ? left : right;
+
+    private static DateTimeOffset? Min(DateTimeOffset? left, DateTimeOffset? right) =>
+        left is null ? right : right is null ? left : left < right ? left : right;
+}
