@@ -56,7 +56,7 @@ public sealed class QuantizedVectorIndex
 
     public int Count => _count;
 
-    /// <summary>Bytes held by the arrays, at their current capacity; the dictionaries are not counted.</summary>
+    /// <summary>Bytes of the arrays at their current capacity, without the dictionaries.</summary>
     public long AllocatedBytes => (long)_keys.Length * (Dimensions + sizeof(long) * 2 + sizeof(float) * 3 + sizeof(int) * 3);
 
     public bool Contains(long key) => _slots.ContainsKey(key);
@@ -76,7 +76,7 @@ public sealed class QuantizedVectorIndex
     {
         if (vector.Length != Dimensions)
         {
-            throw new ArgumentException($"The vector has {vector.Length} dimensions; this index holds {Dimensions}.", nameof(vector));
+            throw new ArgumentException($"Invalid vector length {vector.Length}: this index stores vectors of {Dimensions} dimensions, so embed with the same model.", nameof(vector));
         }
 
         if (!_slots.TryGetValue(key, out var slot))
@@ -156,7 +156,7 @@ public sealed class QuantizedVectorIndex
     {
         if (query.Length != Dimensions)
         {
-            throw new ArgumentException($"The query has {query.Length} dimensions; this index holds {Dimensions}.", nameof(query));
+            throw new ArgumentException($"Invalid query length {query.Length}: this index stores vectors of {Dimensions} dimensions, so embed the query with the same model.", nameof(query));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -255,7 +255,7 @@ public sealed class QuantizedVectorIndex
             squares += (double)value * value;
         }
 
-        // NaN or infinite components cannot be bounded; an infinite norm makes the bound infinite, so such a vector
+        // NaN or infinite components cannot be bounded. An infinite norm makes the bound infinite, so such a vector
         // is always a candidate and the exact reranking decides.
         norm = (float)Math.Sqrt(squares);
         if (!float.IsFinite(maximum) || !float.IsFinite(norm))

@@ -25,7 +25,7 @@ public sealed class VectorFilter
     /// <summary>A filter that keeps every vector.</summary>
     public static VectorFilter None { get; } = new(long.MinValue, null, [], []);
 
-    /// <summary>Combines a search filter with a token's constraints; a null scope is the local owner, who sees everything.</summary>
+    /// <summary>Combines a search filter with a token's constraints; a null scope is the local owner, who may read every record.</summary>
     public static VectorFilter Create(SearchFilter filter, AccessScope? scope)
     {
         var from = Max(filter.From, scope?.From);
