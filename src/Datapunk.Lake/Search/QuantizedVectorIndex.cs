@@ -16,7 +16,7 @@ namespace Datapunk.Lake.Search;
 /// best <c>count</c>, including every vector tied with the last of them. The caller reranks the candidates with the
 /// stored float32 vectors, so the final order is the same as an exact scan. The guarantee comes from an error
 /// bound per vector: a vector is a candidate when its score plus its bound reaches the <c>count</c>-th best score
-/// minus bound (see <see cref="ErrorBound"/>).
+/// minus bound (see <see cref="BoundWeights"/>).
 /// </para>
 /// <para>
 /// Memory: 384 bytes of quantised values and 44 bytes of key, scale, bound terms and record fields per 384-dimensional
@@ -165,7 +165,8 @@ public sealed class QuantizedVectorIndex
 
         var quantizedQuery = new short[Dimensions];
         QuantizeQuery(query, quantizedQuery, out var queryScale, out var queryError, out var queryAbsoluteSum, out var queryNorm);
-        var queryTerms = new QuantizedTerms(queryScale, queryError, queryAbsoluteSum, queryNorm);
+        var (scaleWeight, errorWeight, normWeight) = BoundWeights(queryScale, queryError, queryAbsoluteSum, queryNorm, Dimensions);
+        var everyVector = filter.IsTimeUnbounded && kinds is null && datasets is null;
 
         // A min-heap of the best lower bounds seen so far: its root is the threshold a vector's upper bound must reach.
         var lowerBounds = new PriorityQueue<double, double>(count + 1);
@@ -178,13 +179,14 @@ public sealed class QuantizedVectorIndex
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (!filter.Allows(_startMs[slot]) || kinds is not null && !kinds[_kinds[slot]] || datasets is not null && !datasets[_datasets[slot]])
+            if (!everyVector && (!filter.Allows(_startMs[slot]) || kinds is not null && !kinds[_kinds[slot]] || datasets is not null && !datasets[_datasets[slot]]))
             {
                 continue;
             }
 
-            var score = (double)_scales[slot] * queryScale * DotInt8(_values.AsSpan(slot * Dimensions, Dimensions), quantizedQuery);
-            var bound = ErrorBound(new QuantizedTerms(_scales[slot], _errors[slot], _absoluteSums[slot], _norms[slot]), queryTerms, Dimensions);
+            var vectorScale = (double)_scales[slot];
+            var score = vectorScale * queryScale * DotInt8(_values.AsSpan(slot * Dimensions, Dimensions), quantizedQuery);
+            var bound = (vectorScale * _absoluteSums[slot] * scaleWeight + _errors[slot] * errorWeight + _norms[slot] * normWeight) * 1.01 + 1e-12;
             var lower = score - bound;
             var upper = score + bound;
 
@@ -218,32 +220,24 @@ public sealed class QuantizedVectorIndex
     }
 
     /// <summary>
-    /// Returns how far the quantised score <c>s_v × s_q × Σ q_j r_j</c> can be from the float32 dot product that
-    /// <see cref="VectorMath.Dot"/> computes for the original vectors.
+    /// Returns the weights w_s, w_e and w_n of the per-vector error bound s_v Σ|q_j| w_s + E_v w_e + ‖v‖ w_n: how far
+    /// the quantised score s_v s_x Σ q_j r_j can be from the float32 dot product that <see cref="VectorMath.Dot"/>
+    /// computes for the original vectors. The caller adds a margin of 1% and a tiny constant for the rounding of the
+    /// bound itself.
     /// </summary>
     /// <remarks>
     /// With v = s_v q + e (|e_j| ≤ E_v, about s_v / 2) and x = s_x r + f (|f_j| ≤ E_x), the exact product differs
-    /// from s_v s_x Σ q r by at most s_v E_x Σ|q_j| + E_v s_x Σ|r_j| + n E_v E_x. The integer sum is exact. The float32
+    /// from s_v s_x Σ q r by at most s_v E_x Σ|q_j| + E_v (s_x Σ|r_j| + n E_x). The integer sum is exact. The float32
     /// product that the reranking computes differs from the exact one by at most γ_n ‖v‖ ‖x‖ with γ_n = n u / (1 − n u)
     /// and u = 2^-24 for any order of summation (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
-    /// section 3.1). Both terms get a margin of 1% plus a tiny constant for the rounding of the bound itself.
+    /// section 3.1).
     /// </remarks>
-    internal static double ErrorBound(in QuantizedTerms vector, in QuantizedTerms query, int dimensions)
+    internal static (double Scale, double Error, double Norm) BoundWeights(double queryScale, double queryError, int queryAbsoluteSum, double queryNorm, int dimensions)
     {
         var unitRoundoff = Math.ScaleB(1.0, -24);
         var gamma = dimensions * unitRoundoff / (1 - dimensions * unitRoundoff);
-        var quantisation = vector.Scale * query.Error * vector.AbsoluteSum
-            + vector.Error * query.Scale * query.AbsoluteSum
-            + dimensions * vector.Error * query.Error;
-        var rounding = gamma * vector.Norm * query.Norm;
-        return (quantisation + rounding) * 1.01 + 1e-12;
+        return (queryError, queryScale * queryAbsoluteSum + dimensions * queryError, gamma * queryNorm);
     }
-
-    /// <summary>
-    /// What the error bound needs of one quantised vector v = scale × q + e: the scale, the largest |e_j|, Σ|q_j| and
-    /// an upper bound of the Euclidean norm of v.
-    /// </summary>
-    internal readonly record struct QuantizedTerms(double Scale, double Error, int AbsoluteSum, double Norm);
 
     private static void Quantize(ReadOnlySpan<float> vector, Span<sbyte> values, out float scale, out float error, out int absoluteSum, out float norm)
     {
@@ -318,12 +312,26 @@ public sealed class QuantizedVectorIndex
         error *= 1 + 1e-12;
     }
 
-    /// <summary>Returns Σ left_j × right_j in exact integer arithmetic (AVX2 when the CPU has it).</summary>
+    /// <summary>Returns Σ left_j × right_j in exact integer arithmetic (AVX-512 or AVX2 when the CPU has it).</summary>
     internal static int DotInt8(ReadOnlySpan<sbyte> left, ReadOnlySpan<short> right)
     {
         var sum = 0;
         var j = 0;
-        if (Avx2.IsSupported && left.Length >= 16)
+        if (Avx512BW.IsSupported && left.Length >= 32)
+        {
+            ref var leftStart = ref MemoryMarshal.GetReference(left);
+            ref var rightStart = ref MemoryMarshal.GetReference(right);
+            var accumulator = Vector512<int>.Zero;
+            for (; j <= left.Length - 32; j += 32)
+            {
+                var widened = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref leftStart, (nuint)j));
+                var other = Vector512.LoadUnsafe(ref rightStart, (nuint)j);
+                accumulator = Avx512F.Add(accumulator, Avx512BW.MultiplyAddAdjacent(widened, other));
+            }
+
+            sum = Vector512.Sum(accumulator);
+        }
+        else if (Avx2.IsSupported && left.Length >= 16)
         {
             ref var leftStart = ref MemoryMarshal.GetReference(left);
             ref var rightStart = ref MemoryMarshal.GetReference(right);

@@ -35,6 +35,9 @@ public sealed class VectorFilter
         return new VectorFilter(from?.ToUnixTimeMilliseconds() ?? long.MinValue, to?.ToUnixTimeMilliseconds(), kinds, datasets);
     }
 
+    /// <summary>True when the filter sets no start-time limit.</summary>
+    public bool IsTimeUnbounded => _fromMs == long.MinValue && _toMs is null;
+
     public bool Allows(long startMs) => startMs >= _fromMs && (_toMs is not { } to || startMs < to);
 
     /// <summary>Returns, for each kind id in <paramref name="ids"/>, whether the filter keeps it, or null when it keeps every kind.</summary>

@@ -43,13 +43,21 @@ public sealed class SqliteSearchIndex : ISearchIndex
         var table = query.UseTrigrams ? "records_trigram" : "records_fts";
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
+        // The join with records is only needed to filter. Without one it would cost a row lookup per match (about
+        // 2 ms for 426 matches in 110,000 texts), and every row of the FTS tables has its record, because the triggers
+        // on records insert and delete both in the same transaction.
+        var filtered = !IsEmpty(filter) || AccessScope.Current is { IsUnconstrained: false };
         var sql = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"""
             SELECT {table}.rowid, bm25({table}, {Bm25Weights}) AS score
-            FROM {table} JOIN records r ON r.seq = {table}.rowid
+            FROM {table} {(filtered ? $"JOIN records r ON r.seq = {table}.rowid" : "")}
             WHERE {table} MATCH $match
             """));
         command.Parameters.AddWithValue("$match", query.Expression);
-        AppendFilter(sql, command, filter);
+        if (filtered)
+        {
+            AppendFilter(sql, command, filter);
+        }
+
         sql.Append(CultureInfo.InvariantCulture, $" ORDER BY score, {table}.rowid LIMIT $take OFFSET $skip");
         command.Parameters.AddWithValue("$take", take);
         command.Parameters.AddWithValue("$skip", skip);
@@ -359,6 +367,9 @@ public sealed class SqliteSearchIndex : ISearchIndex
         command.CommandText = "SELECT count(*) FROM embedding_queue";
         return Task.FromResult((long)command.ExecuteScalar()!);
     }
+
+    private static bool IsEmpty(SearchFilter filter) =>
+        filter.From is null && filter.To is null && filter.Kinds.Count == 0 && filter.Datasets.Count == 0;
 
     private static string Prefixed(string alias) =>
         string.Join(", ", SqliteRecordStore.RecordColumns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => alias + "." + c));
