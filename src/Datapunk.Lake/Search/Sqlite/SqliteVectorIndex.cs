@@ -173,10 +173,11 @@ internal sealed class SqliteVectorIndex
         if (any)
         {
             using var reader = command.ExecuteReader();
+            var buffer = new byte[4096];
             while (reader.Read())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var vector = MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(1));
+                var vector = ReadVector(reader, ref buffer);
                 vectors ??= new QuantizedVectorIndex(vector.Length);
                 if (vectors.Count >= _maxVectors || vector.Length != vectors.Dimensions)
                 {
@@ -294,6 +295,22 @@ internal sealed class SqliteVectorIndex
             return bySimilarity != 0 ? bySimilarity : a.Key.CompareTo(b.Key);
         });
         return matches;
+    }
+
+    /// <summary>
+    /// Reads the vector in column 1 into a reused buffer: a full load would otherwise allocate one array per row,
+    /// about 170 MB of garbage for 110,000 vectors.
+    /// </summary>
+    private static ReadOnlySpan<float> ReadVector(SqliteDataReader reader, ref byte[] buffer)
+    {
+        var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+        if (length > buffer.Length)
+        {
+            buffer = new byte[length];
+        }
+
+        reader.GetBytes(1, 0, buffer, 0, length);
+        return MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, length));
     }
 
     private static long ReadHead(SqliteConnection connection, SqliteTransaction transaction)
