@@ -45,7 +45,7 @@ public sealed class QuantizedVectorIndexTests
     [Fact]
     public void Candidates_IncludeEveryTiedCopy()
     {
-        // Copies of one vector under many keys tie exactly; the exact ranking orders them by key, so every copy
+        // Copies of one vector under many keys tie exactly. The exact ranking orders them by key, so every copy
         // must reach the reranking whatever the count.
         var vectors = RandomVectors(5, 200);
         for (var copy = 0; copy < 50; copy++)
@@ -91,7 +91,7 @@ public sealed class QuantizedVectorIndexTests
             index.Upsert(key, vector, startMs: key, kind: "note", dataset: key < 50 ? "a" : "b");
         }
 
-        // The filter asks for both datasets; the token may read only "b".
+        // The filter requests both datasets, but the token may read only "b".
         var scope = new Datapunk.Lake.Sovereignty.Access.AccessScope { Datasets = ["b"], To = DateTimeOffset.FromUnixTimeMilliseconds(80) };
         var filter = VectorFilter.Create(new SearchFilter { Datasets = ["a", "b"] }, scope);
 

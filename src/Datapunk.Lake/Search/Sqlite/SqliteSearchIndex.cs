@@ -26,7 +26,7 @@ public sealed class SqliteSearchIndex : ISearchIndex
     private readonly SqliteVectorIndex _vectors;
 
     /// <param name="maxVectorsInMemory">
-    /// The most embeddings kept in memory for semantic search; above it every search scans the table. 0 always scans.
+    /// The maximum number of embeddings kept in memory for semantic search. Above it every search scans the table, and 0 always scans.
     /// </param>
     public SqliteSearchIndex(SqliteRecordStore store, int maxVectorsInMemory = SqliteVectorIndex.DefaultMaxVectors)
     {
@@ -43,9 +43,9 @@ public sealed class SqliteSearchIndex : ISearchIndex
         var table = query.UseTrigrams ? "records_trigram" : "records_fts";
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
-        // The join with records is only needed to filter. Without one it would cost a row lookup per match (about
-        // 2 ms for 426 matches in 110,000 texts), and every row of the FTS tables has its record, because the triggers
-        // on records insert and delete both in the same transaction.
+        // The join with records is only needed to filter, and it costs a row lookup per match (about 2 ms for 426
+        // matches in 110,000 texts). Every FTS row has its record, because the triggers on records write both in one
+        // transaction.
         var filtered = !IsEmpty(filter) || AccessScope.Current is { IsUnconstrained: false };
         var sql = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"""
             SELECT {table}.rowid, bm25({table}, {Bm25Weights}) AS score
@@ -113,7 +113,7 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
     /// <summary>
     /// Scores every stored vector inside the filter: the reference that <see cref="SqliteVectorIndex"/> must match,
-    /// and the fallback when it cannot answer.
+    /// and the fallback when that index cannot serve the search.
     /// </summary>
     internal IReadOnlyList<VectorMatch> ScanNearest(float[] vector, SearchFilter filter, int skip, int take, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Datapunk.Lake.Search.Sqlite;
 
 /// <summary>
-/// Answers nearest-neighbour searches from a <see cref="QuantizedVectorIndex"/> that mirrors
+/// Runs nearest-neighbour searches on a <see cref="QuantizedVectorIndex"/> that mirrors
 /// <c>record_embeddings</c>, then reranks the candidates with the stored float32 vectors, so the result is the same
 /// as an exact scan of the table.
 /// </summary>
@@ -21,7 +21,7 @@ namespace Datapunk.Lake.Search.Sqlite;
 internal sealed class SqliteVectorIndex
 {
     /// <summary>
-    /// The most vectors kept in memory, about 45 MB per 100,000 (see <see cref="QuantizedVectorIndex"/>), so about
+    /// The maximum number of vectors kept in memory, about 46 MB per 100,000 (see <see cref="QuantizedVectorIndex"/>), so about
     /// 225 MB at this limit. A lake with more falls back to scanning the table on every search.
     /// </summary>
     public const int DefaultMaxVectors = 500_000;
@@ -61,7 +61,7 @@ internal sealed class SqliteVectorIndex
 
     /// <summary>
     /// Returns the stored vectors most similar to <paramref name="query"/> inside the filter and the current token's
-    /// constraints, most similar first and ties by key, or null when the index cannot answer (more vectors than the
+    /// constraints, most similar first and ties by key, or null when the index cannot serve the search (more vectors than the
     /// limit, vectors of more than one length, or a query of another length) and the caller must scan.
     /// </summary>
     public IReadOnlyList<VectorMatch>? Nearest(float[] query, SearchFilter filter, int skip, int take, CancellationToken cancellationToken)
@@ -234,7 +234,7 @@ internal sealed class SqliteVectorIndex
                     _vectors ??= new QuantizedVectorIndex(vector.Length);
                     if (vector.Length != _vectors.Dimensions || _vectors.Count >= _maxVectors && !_vectors.Contains(key))
                     {
-                        // The scan path answers from now on; the memory is released.
+                        // Searches scan the table from now on, and the memory is released.
                         _vectors.Clear();
                         _vectors = null;
                         _unusable = true;
