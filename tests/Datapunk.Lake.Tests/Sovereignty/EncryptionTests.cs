@@ -110,6 +110,6 @@ public sealed class EncryptionTests
 
         await lake.Lake.Blobs.DeleteAsync(put.Sha256, CancellationToken.None);
 
-        Assert.Null(new BlobKeyStore(Path.Combine(lake.Directory, "keys", "blob-keys.db")).Get(put.Sha256));
+        Assert.Null(new BlobKeyStore(Path.Combine(lake.Directory, "keys", "blob-keys.db")).Find(put.Sha256));
     }
 }

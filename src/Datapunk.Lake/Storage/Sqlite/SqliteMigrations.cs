@@ -248,5 +248,19 @@ internal static class SqliteMigrations
             CREATE INDEX records_by_blob ON records (blob_sha256);
             CREATE INDEX records_by_import ON records (import_id);
             """),
+
+        // Per-dataset keys: finding the datasets of a blob must not read every record. The composite index replaces
+        // records_by_blob (a prefix of it serves the same lookups) and lets the datasets of a large file be found
+        // with one seek each; the media indexes cover the links that Google Photos records add; the import_files
+        // index finds the imports that listed an archive.
+        new(11, "dataset-keys", """
+            DROP INDEX records_by_blob;
+            CREATE INDEX records_by_blob_dataset ON records (blob_sha256, dataset);
+            CREATE INDEX records_by_media_blob ON records (json_extract(attributes, '$.mediaBlob'))
+                WHERE json_extract(attributes, '$.mediaBlob') IS NOT NULL;
+            CREATE INDEX records_by_edited_media_blob ON records (json_extract(attributes, '$.editedMediaBlob'))
+                WHERE json_extract(attributes, '$.editedMediaBlob') IS NOT NULL;
+            CREATE INDEX import_files_by_blob ON import_files (blob_sha256);
+            """),
     ];
 }
