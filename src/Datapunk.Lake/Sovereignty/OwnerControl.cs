@@ -94,10 +94,10 @@ public sealed class OwnerControl
     }
 
     /// <summary>
-    /// Loads the master key (checking it is the one this lake was created with), opens the encrypted blob store,
-    /// encrypts blobs left in plain text by a version without encryption, re-wraps the blob keys of imports not yet
-    /// attributed to datasets (after a crash, or in a lake made before data keys), destroys the data keys of
-    /// datasets without records (a deletion interrupted before it did), and creates the owner token on the first start.
+    /// Loads the master key (checking it is the one this lake was created with), opens the encrypted blob store and
+    /// encrypts blobs left in plain text by a version without encryption. Then it re-wraps the blob keys of imports
+    /// not yet attributed to datasets (after a crash, or in a lake made before data keys) and destroys the data keys
+    /// of datasets without records (a deletion interrupted before it did so). It creates the owner token on the first start.
     /// </summary>
     /// <exception cref="InvalidOperationException">The master key is not valid or not this lake's.</exception>
     internal static async Task<(OwnerControl Control, EncryptedBlobStore Blobs)> OpenAsync(SqliteRecordStore store, LakeOptions options, CancellationToken cancellationToken)

@@ -50,11 +50,11 @@ public sealed record BlobKeyWraps(string Sha256, string? MasterKeyId, byte[]? Ma
             : $"The key of blob {Sha256} cannot be unwrapped: {string.Join("; ", reasons)}.");
     }
 
-    private void RequireMasterKey(MasterKey masterKey, string storedId, string what)
+    private void RequireMasterKey(MasterKey masterKey, string storedId, string wrappedKeyName)
     {
         if (!string.Equals(storedId, masterKey.Id, StringComparison.Ordinal))
         {
-            throw new CryptographicException($"Blob {Sha256}: {what} is wrapped by master key {storedId}, but the lake was opened with key {masterKey.Id} from {masterKey.Source}.");
+            throw new CryptographicException($"Blob {Sha256}: {wrappedKeyName} is wrapped by master key {storedId}, but the lake was opened with key {masterKey.Id} from {masterKey.Source}.");
         }
     }
 }

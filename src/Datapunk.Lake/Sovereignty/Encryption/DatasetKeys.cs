@@ -10,9 +10,9 @@ namespace Datapunk.Lake.Sovereignty.Encryption;
 /// that dataset claimed unreadable, even from a copy of its file (crypto-erasure).
 /// </summary>
 /// <remarks>
-/// Crash safety: every change to one blob's wraps happens in one transaction of the key database, and the master
-/// wrap is removed only in the transaction that adds the dataset wraps, so at every moment each stored blob has a
-/// wrap that opens. Attribution reads only committed records, after the import's files committed, so a crash
+/// Crash safety: every change to one blob's wraps happens in one transaction of the key database. The master wrap
+/// is removed only in the transaction that adds the dataset wraps, so at every moment each stored blob has a wrap
+/// that opens. Attribution reads only committed records, after the import's files committed, so a crash
 /// before it leaves the master wrap in place; <c>attributed_imports</c> is written in the same transaction as the
 /// import's last wraps, so the next attribution (the next import's end, or the next start of the lake) redoes an
 /// import that has no mark. Redoing is harmless because it only adds missing wraps and removes stale ones.
@@ -70,8 +70,8 @@ public sealed class DatasetKeys
     /// <summary>
     /// Destroys the data key of every dataset in <paramref name="datasets"/> (all datasets with a key when null) that
     /// has no record left. Before that, each blob wrapped by such a key that another dataset still claims gets that
-    /// dataset's wrap, and a blob that the lake still lists but no dataset claims (an archive that a constrained
-    /// deletion kept) gets a master wrap, so only blobs that the deletion removed become unreadable.
+    /// dataset's wrap. A blob that the lake still lists but no dataset claims (an archive that a constrained
+    /// deletion kept) gets a master wrap. So only the blobs that the deletion removed become unreadable.
     /// </summary>
     /// <returns>The number of data keys destroyed.</returns>
     public Task<int> DestroyKeysOfEmptyDatasetsAsync(IReadOnlyCollection<string>? datasets, CancellationToken cancellationToken) =>

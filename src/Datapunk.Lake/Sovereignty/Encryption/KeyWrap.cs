@@ -27,7 +27,7 @@ internal static class KeyWrap
     {
         if (wrapped.Length <= NonceSize + TagSize)
         {
-            throw new CryptographicException($"A wrapped key has more than {NonceSize + TagSize} bytes; this one has {wrapped.Length}.");
+            throw new CryptographicException($"Invalid wrapped key: it has {wrapped.Length} bytes, but a nonce and a tag alone take {NonceSize + TagSize}.");
         }
 
         var keyLength = wrapped.Length - NonceSize - TagSize;

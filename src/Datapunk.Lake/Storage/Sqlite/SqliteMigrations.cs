@@ -250,8 +250,8 @@ internal static class SqliteMigrations
             """),
 
         // Per-dataset keys: finding the datasets of a blob must not read every record. The composite index replaces
-        // records_by_blob (a prefix of it serves the same lookups) and lets the datasets of a large file be found
-        // with one seek each; the media indexes cover the links that Google Photos records add; the import_files
+        // records_by_blob, because a prefix of it serves the same lookups, and it finds the datasets of a large file
+        // with one seek each. The media indexes cover the links that Google Photos records add. The import_files
         // index finds the imports that listed an archive.
         new(11, "dataset-keys", """
             DROP INDEX records_by_blob;
