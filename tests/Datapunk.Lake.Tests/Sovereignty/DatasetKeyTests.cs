@@ -90,6 +90,7 @@ public sealed class DatasetKeyTests
         Assert.False(after.IsMasterWrapped);
         Assert.Equal([OwnerFixtures.KeeperDataset], keys.Datasets());
         Assert.Equal(shared, await HashAsync(lake.Lake.Blobs, shared));
+        Assert.Equal([OwnerFixtures.KeeperDataset], Rows(lake.Lake.Options.DatabasePath, $"SELECT dataset FROM blob_datasets WHERE blob_sha256 = '{shared}'"));
         Assert.Empty((await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None)).Problems);
     }
 
@@ -212,8 +213,8 @@ public sealed class DatasetKeyTests
             DROP TABLE blob_dataset_keys; DROP TABLE dataset_keys; DROP TABLE attributed_imports; PRAGMA user_version = 0;
             """);
         Execute(lake.Lake.Options.DatabasePath, """
-            DROP INDEX records_by_blob_dataset; DROP INDEX records_by_media_blob; DROP INDEX records_by_edited_media_blob;
-            DROP INDEX import_files_by_blob; CREATE INDEX records_by_blob ON records (blob_sha256);
+            DROP TABLE blob_datasets; DROP INDEX records_by_media_blob; DROP INDEX records_by_edited_media_blob;
+            DROP INDEX import_files_by_blob;
             DELETE FROM schema_migrations WHERE version = 11;
             """);
         SqliteConnection.ClearAllPools();

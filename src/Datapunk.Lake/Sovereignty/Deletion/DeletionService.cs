@@ -200,6 +200,10 @@ public sealed class DeletionService
         [
             "DELETE FROM records_place WHERE seq IN (SELECT seq FROM temp.doomed)",
             "DELETE FROM records WHERE seq IN (SELECT seq FROM temp.doomed)",
+            """
+            DELETE FROM blob_datasets WHERE blob_sha256 IN (SELECT blob_sha256 FROM temp.doomed)
+                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = blob_datasets.blob_sha256 AND r.dataset = blob_datasets.dataset)
+            """,
             "DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM parsed_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM import_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",

@@ -50,23 +50,11 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
             return cached;
         }
 
+        // blob_datasets instead of the records themselves, because a large file has millions of them.
         var datasets = new SortedSet<string>(StringComparer.Ordinal);
-
-        // One index seek per dataset (records_by_blob_dataset), instead of reading every record of a large file.
-        using (var next = connection.CreateCommand())
-        {
-            next.CommandText = "SELECT min(dataset) FROM records WHERE blob_sha256 = $sha AND dataset > $after";
-            next.Parameters.AddWithValue("$sha", sha256);
-            var after = next.Parameters.AddWithValue("$after", "");
-            while (next.ExecuteScalar() is string dataset)
-            {
-                datasets.Add(dataset);
-                after.Value = dataset;
-            }
-        }
-
         datasets.UnionWith(Strings(connection, """
-            SELECT dataset FROM records WHERE json_extract(attributes, '$.mediaBlob') = $sha
+            SELECT dataset FROM blob_datasets WHERE blob_sha256 = $sha
+            UNION SELECT dataset FROM records WHERE json_extract(attributes, '$.mediaBlob') = $sha
             UNION SELECT dataset FROM records WHERE json_extract(attributes, '$.editedMediaBlob') = $sha
             """, ("$sha", sha256)));
         cache[sha256] = datasets;

@@ -122,7 +122,6 @@ public sealed class DatasetKeys
             blobs = _attribution.BlobsOfImport(lake, importId);
         }
 
-        var cache = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var changed = 0;
         var start = 0;
         do
@@ -134,6 +133,9 @@ public sealed class DatasetKeys
                 using var lake = _attribution.Open();
                 using var keys = _keys.Begin(write: true);
                 var work = new Work(keys, masterKey, _time);
+
+                // A cache per transaction: records that other imports commit between batches must be seen.
+                var cache = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
                 try
                 {
                     var count = batch.Count(sha256 => work.Attribute(sha256, _attribution.DatasetsOf(lake, sha256, cache), masterWrapWhenUnclaimed: false));

@@ -118,7 +118,8 @@ public sealed class EncryptedBlobStore : IBlobStore
         await _finish.WaitAsync(cancellationToken);
         try
         {
-            if (File.Exists(finalPath) && _keys.Find(sha256) is not null)
+            // A stored blob whose key no longer opens (its data keys were destroyed) is written again with a new key.
+            if (File.Exists(finalPath) && DescribeKeyProblem(sha256) is null)
             {
                 File.Delete(temporaryPath);
                 return new BlobPutResult(sha256, length, Created: false);

@@ -7,8 +7,8 @@ namespace Datapunk.Lake.Storage.Sqlite;
 
 /// <summary>
 /// Writes the records of one file inside one transaction with prepared statements. The records, the dataset
-/// counters and the mark that the file was parsed are committed together, so a crash before
-/// <see cref="Commit"/> leaves no record of the file, and the next import parses it again.
+/// counters, the file's rows in <c>blob_datasets</c> and the mark that the file was parsed are committed together,
+/// so a crash before <see cref="Commit"/> leaves no record of the file, and the next import parses it again.
 /// </summary>
 /// <remarks>
 /// NOTE: SQLite cannot checkpoint an open transaction, so the WAL grows to about the size of the data one
@@ -167,6 +167,19 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
                 first.Value = counter.First;
                 last.Value = counter.Last;
                 dataset.ExecuteNonQuery();
+            }
+        }
+
+        using (var sources = _connection.CreateCommand())
+        {
+            sources.Transaction = _transaction;
+            sources.CommandText = "INSERT OR IGNORE INTO blob_datasets (blob_sha256, dataset) VALUES ($blob, $dataset)";
+            sources.Parameters.AddWithValue("$blob", _key.BlobSha256);
+            var name = sources.Parameters.Add(new SqliteParameter { ParameterName = "$dataset" });
+            foreach (var datasetName in _datasets.Keys)
+            {
+                name.Value = datasetName;
+                sources.ExecuteNonQuery();
             }
         }
 

@@ -249,13 +249,18 @@ internal static class SqliteMigrations
             CREATE INDEX records_by_import ON records (import_id);
             """),
 
-        // Per-dataset keys: finding the datasets of a blob must not read every record. The composite index replaces
-        // records_by_blob, because a prefix of it serves the same lookups, and it finds the datasets of a large file
-        // with one seek each. The media indexes cover the links that Google Photos records add. The import_files
-        // index finds the imports that listed an archive.
+        // Per-dataset keys need the datasets of a blob without reading every record of a large file. blob_datasets
+        // lists each pair of a blob and a dataset with a record from it: the record writer adds pairs in the file's
+        // transaction, and a deletion removes pairs with no record left in its own. The media indexes cover the
+        // links that Google Photos records add. The import_files index finds the imports that listed an archive.
         new(11, "dataset-keys", """
-            DROP INDEX records_by_blob;
-            CREATE INDEX records_by_blob_dataset ON records (blob_sha256, dataset);
+            CREATE TABLE blob_datasets (
+                blob_sha256 TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                PRIMARY KEY (blob_sha256, dataset)
+            ) WITHOUT ROWID;
+            INSERT INTO blob_datasets (blob_sha256, dataset) SELECT DISTINCT blob_sha256, dataset FROM records;
+
             CREATE INDEX records_by_media_blob ON records (json_extract(attributes, '$.mediaBlob'))
                 WHERE json_extract(attributes, '$.mediaBlob') IS NOT NULL;
             CREATE INDEX records_by_edited_media_blob ON records (json_extract(attributes, '$.editedMediaBlob'))
