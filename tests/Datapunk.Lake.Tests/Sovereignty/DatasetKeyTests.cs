@@ -95,6 +95,43 @@ public sealed class DatasetKeyTests
     }
 
     [Fact]
+    public async Task DeleteDataset_RewrapsForUnattributedSharer()
+    {
+        await using var lake = await TempLake.CreateAsync();
+        await OwnerFixtures.ImportAsync(lake.Lake, "owner", OwnerFixtures.SecretRecordsJson);
+
+        // The keeper's records from the same file committed, but a crash came before their re-wrap.
+        await ImportWithoutRewrapAsync(lake, OwnerFixtures.SecretRecordsJson, "keeper");
+        var shared = RecordsBlob(await lake.AllRecordsAsync());
+        var before = KeyStore(lake).Find(shared)!;
+
+        await lake.Lake.Control.Deletion.DeleteAsync(new DeletionRequest(Dataset: OwnerFixtures.OwnerDataset), scope: null, CancellationToken.None);
+        var after = KeyStore(lake).Find(shared)!;
+
+        Assert.Equal([OwnerFixtures.OwnerDataset], before.Datasets.Select(d => d.Dataset));
+        Assert.Equal([OwnerFixtures.KeeperDataset], after.Datasets.Select(d => d.Dataset));
+        Assert.Equal(shared, await HashAsync(lake.Lake.Blobs, shared));
+    }
+
+    [Fact]
+    public async Task DeleteTimeRange_KeptArchiveStaysReadable()
+    {
+        await using var lake = await TempLake.CreateAsync();
+        var summary = await OwnerFixtures.ImportAsync(lake.Lake, "owner", OwnerFixtures.SecretRecordsJson);
+        var archive = summary.SourceBlob!;
+        var from = DateTimeOffset.Parse("2000-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Every record of the dataset goes, but a time-range deletion keeps the archive they came from.
+        await lake.Lake.Control.Deletion.DeleteAsync(new DeletionRequest(From: from), scope: null, CancellationToken.None);
+        var wraps = KeyStore(lake).Find(archive)!;
+
+        Assert.Empty(KeyStore(lake).Datasets());
+        Assert.True(wraps.IsMasterWrapped);
+        Assert.Equal(archive, await HashAsync(lake.Lake.Blobs, archive));
+        Assert.Empty((await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None)).Problems);
+    }
+
+    [Fact]
     public async Task DeleteDataset_BlobCopyCannotBeDecrypted()
     {
         await using var lake = await TempLake.CreateAsync();
@@ -249,13 +286,13 @@ public sealed class DatasetKeyTests
         Assert.Contains($"The key of blob {sha256} cannot be unwrapped: the data key of dataset {OwnerFixtures.OwnerDataset} is gone.", output);
     }
 
-    private static async Task<ImportSummary> ImportWithoutRewrapAsync(TempLake lake, string recordsJson)
+    private static async Task<ImportSummary> ImportWithoutRewrapAsync(TempLake lake, string recordsJson, string account = "owner")
     {
         var folder = TempLake.NewDirectory();
-        var zip = Path.Combine(folder, "takeout-owner.zip");
+        var zip = Path.Combine(folder, $"takeout-{account}.zip");
         await File.WriteAllBytesAsync(zip, Fixtures.Zip(("Takeout/Location History/Records.json", recordsJson)));
         var engine = new ImportEngine(lake.Lake.Records, lake.Lake.Blobs, lake.Lake.Formats, new ImportLimits());
-        var job = ImportJob.Create(zip, "owner");
+        var job = ImportJob.Create(zip, account);
         await lake.Lake.Records.CreateImportAsync(job.Summary, CancellationToken.None);
         return await engine.RunAsync(job, [new ImportSource(Path.GetFileName(zip), LocalPath: zip)], observer: null, CancellationToken.None);
     }
