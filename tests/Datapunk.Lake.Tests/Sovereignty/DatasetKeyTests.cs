@@ -44,13 +44,13 @@ public sealed class DatasetKeyTests
             ("Takeout/Location History/Records.json", OwnerFixtures.SecretRecordsJson),
             ("Takeout/notes/readme.txt", "not an export format"));
         await lake.ImportAsync(folder);
-        var kept = Sha256("not an export format");
+        var unparsed = Sha256("not an export format");
 
-        var wraps = KeyStore(lake).Find(kept)!;
+        var wraps = KeyStore(lake).Find(unparsed)!;
 
         Assert.True(wraps.IsMasterWrapped);
         Assert.Empty(wraps.Datasets);
-        Assert.Equal(kept, await HashAsync(lake.Lake.Blobs, kept));
+        Assert.Equal(unparsed, await HashAsync(lake.Lake.Blobs, unparsed));
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class DeletionService
 
         // After the blobs: a blob that another dataset still claims must get that dataset's wrap before this
         // dataset's data key goes, and a blob removed above needs none.
-        await _keys.DestroyKeysOfEmptyDatasetsAsync(result.Datasets, cancellationToken);
+        var destroyedKeys = await _keys.DestroyKeysOfEmptyDatasetsAsync(result.Datasets, cancellationToken);
 
         using (var connection = _store.Open())
         {
@@ -96,7 +96,7 @@ public sealed class DeletionService
         _keys.ScrubKeyDatabase();
 
         _audit.Append((scope ?? AccessScope.Current)?.TokenId, "delete", request.Describe(),
-            string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs"));
+            string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs, data keys destroyed: {destroyedKeys}"));
         return result;
     }
 
