@@ -238,6 +238,27 @@ public sealed class DatasetKeyTests
     }
 
     [Fact]
+    public async Task DamagedDataKey_LakeStillOpens()
+    {
+        await using var lake = await TempLake.CreateAsync();
+        await OwnerFixtures.ImportAsync(lake.Lake, "owner", OwnerFixtures.SecretRecordsJson);
+        var attributed = RecordsBlob(await lake.AllRecordsAsync());
+        await ImportWithoutRewrapAsync(lake, """
+            {"locations": [{"latitudeE7": 471000000, "longitudeE7": 87000000, "timestamp": "2025-03-01T09:00:00Z"}]}
+            """);
+        var pending = RecordsBlob((await lake.AllRecordsAsync()).Where(r => r.Provenance.BlobSha256 != attributed));
+        Execute(KeyStore(lake).DatabasePath, "UPDATE dataset_keys SET wrapped_key = zeroblob(60)");
+        SqliteConnection.ClearAllPools();
+
+        var reopened = await Lake.OpenAsync(lake.Lake.Options, CancellationToken.None);
+        var report = await reopened.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None);
+
+        Assert.True(KeyStore(lake).Find(pending)!.IsMasterWrapped);
+        Assert.Equal(pending, await HashAsync(reopened.Blobs, pending));
+        Assert.Contains($"The key of blob {attributed} cannot be unwrapped: the data key of dataset {OwnerFixtures.OwnerDataset} does not unwrap (it was changed or damaged). The blob cannot be read.", report.Problems);
+    }
+
+    [Fact]
     public async Task OldLayoutLake_OpensAndReads()
     {
         await using var lake = await TempLake.CreateAsync();

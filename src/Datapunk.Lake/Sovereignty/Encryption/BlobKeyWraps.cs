@@ -30,7 +30,17 @@ public sealed record BlobKeyWraps(string Sha256, string? MasterKeyId, byte[]? Ma
             }
 
             RequireMasterKey(masterKey, wrap.DataKeyMasterKeyId!, $"the data key of dataset {wrap.Dataset}");
-            var dataKey = masterKey.UnwrapDataKey(wrap.WrappedDataKey, wrap.Dataset);
+            byte[] dataKey;
+            try
+            {
+                dataKey = masterKey.UnwrapDataKey(wrap.WrappedDataKey, wrap.Dataset);
+            }
+            catch (CryptographicException)
+            {
+                reasons.Add($"the data key of dataset {wrap.Dataset} does not unwrap (it was changed or damaged)");
+                continue;
+            }
+
             try
             {
                 return KeyWrap.Unwrap(dataKey, wrap.WrappedBlobKey, KeyWrap.BlobInDatasetLabel(Sha256, wrap.Dataset));

@@ -207,7 +207,13 @@ public sealed class DatasetKeys
 
                 foreach (var dataset in datasets.Where(d => !current.Contains(d)))
                 {
-                    keys.PutDatasetWrap(sha256, dataset, KeyWrap.Wrap(DataKey(dataset), blobKey, KeyWrap.BlobInDatasetLabel(sha256, dataset)));
+                    if (DataKey(dataset) is not { } dataKey)
+                    {
+                        // A damaged data key must not stop the lake from opening; the blob keeps the wraps it has.
+                        return false;
+                    }
+
+                    keys.PutDatasetWrap(sha256, dataset, KeyWrap.Wrap(dataKey, blobKey, KeyWrap.BlobInDatasetLabel(sha256, dataset)));
                 }
 
                 foreach (var stale in wraps.Datasets.Where(w => !datasets.Contains(w.Dataset)))
@@ -236,7 +242,8 @@ public sealed class DatasetKeys
             _dataKeys.Clear();
         }
 
-        private byte[] DataKey(string dataset)
+        /// <summary>The data key of a dataset, created when it has none; null when its stored key does not unwrap.</summary>
+        private byte[]? DataKey(string dataset)
         {
             if (_dataKeys.TryGetValue(dataset, out var cached))
             {
@@ -246,12 +253,20 @@ public sealed class DatasetKeys
             byte[] key;
             if (keys.FindDataKey(dataset) is { } stored)
             {
+                // A key wrapped by another master key, or changed, is left for verification to report.
                 if (!string.Equals(stored.MasterKeyId, masterKey.Id, StringComparison.Ordinal))
                 {
-                    throw new CryptographicException($"The data key of dataset {dataset} is wrapped by master key {stored.MasterKeyId}, but the lake was opened with key {masterKey.Id} from {masterKey.Source}.");
+                    return null;
                 }
 
-                key = masterKey.UnwrapDataKey(stored.Wrapped, dataset);
+                try
+                {
+                    key = masterKey.UnwrapDataKey(stored.Wrapped, dataset);
+                }
+                catch (CryptographicException)
+                {
+                    return null;
+                }
             }
             else
             {
