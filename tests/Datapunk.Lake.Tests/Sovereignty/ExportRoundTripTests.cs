@@ -154,7 +154,7 @@ public sealed class ExportRoundTripTests
     }
 
     [Fact]
-    public async Task TimeFilteredExport_KeepsOutOtherRecordsOfSameOriginal()
+    public async Task TimeFilteredExport_LeavesOtherFixesOut()
     {
         await using var source = await SourceLakeAsync();
         var filter = new ExportFilter { From = DateTimeOffset.Parse("2023-06-01T00:00:00Z", CultureInfo.InvariantCulture), To = DateTimeOffset.Parse("2023-07-01T00:00:00Z", CultureInfo.InvariantCulture) };
@@ -163,7 +163,7 @@ public sealed class ExportRoundTripTests
 
         var summary = await ImportBytesAsync(target, export);
 
-        // Records.json holds three fixes; only the one of June is in the export, and only it comes back.
+        // Records.json contains three fixes, but only the one of June is in the export, and only it comes back.
         var restored = Assert.Single(await target.AllRecordsAsync());
         Assert.Equal(1, summary.RecordsAdded);
         Assert.Equal(-33.8688, restored.Latitude);
@@ -226,7 +226,7 @@ public sealed class ExportRoundTripTests
     }
 
     [Fact]
-    public async Task ChangedOriginalWithNewManifest_IsRejectedNamingEntry()
+    public async Task RehashedOriginal_IsRejectedNamingEntry()
     {
         await using var source = await SourceLakeAsync();
         var export = await ExportAsync(source, new ExportFilter());
@@ -239,7 +239,7 @@ public sealed class ExportRoundTripTests
         // The manifest agrees with the new content, but the hash in the entry's name does not.
         var error = await SingleErrorAsync(target, summary);
         Assert.Equal($"entry '{entry}'", error.Position);
-        Assert.Contains("but manifest.json lists", error.Message);
+        Assert.Contains("the SHA-256 in the name is", error.Message);
         AssertNothingAdded(target, tampered);
     }
 

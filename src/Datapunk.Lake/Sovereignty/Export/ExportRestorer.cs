@@ -29,7 +29,7 @@ namespace Datapunk.Lake.Sovereignty.Export;
 /// </remarks>
 internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, ImportLimits limits)
 {
-    /// <summary>The most bytes of <c>manifest.json</c> read to recognise an export; the exporter writes <c>format</c> first.</summary>
+    /// <summary>The maximum bytes of <c>manifest.json</c> read to recognise an export. The exporter writes <c>format</c> first.</summary>
     private const int FormatProbeBytes = 4096;
 
     /// <summary>
@@ -74,7 +74,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
     }
 
     /// <summary>Checks the whole export and returns it opened, ready to store and write.</summary>
-    /// <exception cref="ImportFormatException">The export is damaged, changed or invalid; nothing was stored.</exception>
+    /// <exception cref="ImportFormatException">The export is damaged, changed or invalid. Nothing was stored.</exception>
     public async Task<VerifiedExport> VerifyAsync(Stream zip, CancellationToken cancellationToken)
     {
         zip.Position = 0;
@@ -244,7 +244,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
         return new VerifiedExport(archive, manifest, originals, foreignBlobs);
     }
 
-    /// <summary>Checks that the zip holds exactly the files the manifest lists, and returns the originals among them.</summary>
+    /// <summary>Checks that the zip contains exactly the files the manifest lists, and returns the originals among them.</summary>
     private static List<ExportOriginal> CheckEntryList(Dictionary<string, ZipArchiveEntry> entries, ExportManifest manifest)
     {
         foreach (var name in entries.Keys.Where(n => n != ExportArchive.ManifestEntry && !manifest.Files.ContainsKey(n)))
@@ -285,7 +285,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
 
         if (!string.Equals(sha256, file.Sha256, StringComparison.Ordinal))
         {
-            throw Changed(file.Path, $"the name says SHA-256 {sha256}, but {ExportArchive.ManifestEntry} lists {file.Sha256} for its content");
+            throw Changed(file.Path, $"the SHA-256 in the name is {sha256}, but {ExportArchive.ManifestEntry} lists {file.Sha256} for its content");
         }
 
         return new ExportOriginal(file.Path, sha256, path, file.Size);
@@ -293,7 +293,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
 
     /// <summary>
     /// Parses every line of records.ndjson, counting them and noting each original they name that the export does
-    /// not hold. Returns the first invalid line instead of throwing it, so that the caller finishes the hash first.
+    /// not contain. Returns the first invalid line instead of throwing it, so that the caller finishes the hash first.
     /// </summary>
     private (long Records, ImportFormatException? InvalidLine) CheckRecords(
         Stream content, HashSet<string> originals, Dictionary<string, long> foreignBlobs, CancellationToken cancellationToken)
@@ -330,7 +330,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
         $"The lake export is invalid at entry '{entry}': {problem}. Nothing was imported from it; write the export again with 'lake export'.",
         $"entry '{entry}'");
 
-    /// <summary>The value of <c>format</c> at the top of a JSON object, read from its first bytes; null when absent.</summary>
+    /// <summary>The value of <c>format</c> at the top of a JSON object, read from its first bytes, or null when it is absent.</summary>
     private static string? TopLevelFormat(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock: false, default);

@@ -19,7 +19,7 @@ namespace Datapunk.Lake.Sovereignty.Export;
 public static class ExportedRecordParser
 {
     /// <summary>Parses one line, numbered from 1.</summary>
-    /// <exception cref="ImportFormatException">The line is not a valid exported record; the message names the field.</exception>
+    /// <exception cref="ImportFormatException">The line is not a valid exported record. The message names the field.</exception>
     public static LakeRecord Parse(ReadOnlyMemory<byte> line, long lineNumber)
     {
         JsonDocument document;

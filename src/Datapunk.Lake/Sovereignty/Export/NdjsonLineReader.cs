@@ -5,7 +5,7 @@ namespace Datapunk.Lake.Sovereignty.Export;
 
 /// <summary>
 /// Splits a stream of newline-delimited JSON into lines without holding more than one line (and one read buffer) in
-/// memory. A trailing carriage return is dropped; a final newline does not start an empty line.
+/// memory. A trailing carriage return is dropped, and a final newline does not start an empty line.
 /// </summary>
 internal sealed class NdjsonLineReader(Stream content, int maxLineBytes)
 {
@@ -18,7 +18,7 @@ internal sealed class NdjsonLineReader(Stream content, int maxLineBytes)
     /// <summary>The number of the line that <see cref="TryReadLine"/> returned last, counted from 1.</summary>
     public long LineNumber { get; private set; }
 
-    /// <summary>Reads the next line; false at the end of the stream.</summary>
+    /// <summary>Reads the next line, or returns false at the end of the stream.</summary>
     /// <exception cref="ImportFormatException">A line is longer than the maximum.</exception>
     public bool TryReadLine(out ReadOnlyMemory<byte> line)
     {

@@ -100,7 +100,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 
     public bool AddExported(LakeRecord record)
     {
-        // The blob and path are bound per record here; Add binds the file's own back before its next insert.
+        // The blob and path are bound per record here, so Add binds the file's own again before its next insert.
         Check(raw.sqlite3_bind_text(_insertRecord, 14, record.Provenance.BlobSha256));
         Check(raw.sqlite3_bind_text(_insertRecord, 15, record.Provenance.Path));
         _sourceRebound = true;
