@@ -23,7 +23,7 @@ public sealed class OwnerControl
         _blobs = blobs;
         DatasetKeys = datasetKeys;
         Tokens = new TokenService(store);
-        Audit = new AuditLog(Path.Combine(dataDirectory, "audit.db"), Path.Combine(dataDirectory, "audit-head"));
+        Audit = AuditLog.InDataDirectory(dataDirectory);
         Deletion = new DeletionService(store, blobs, Audit, datasetKeys);
         Exporter = new LakeExporter(store, blobs, Audit);
         Retention = new RetentionService(store, Deletion, Audit);

@@ -73,6 +73,30 @@ public sealed class DatasetKeyTests
     }
 
     [Fact]
+    public async Task RestoredExport_WrapsUnderDatasetKey()
+    {
+        await using var source = await TempLake.CreateAsync();
+        await OwnerFixtures.ImportAsync(source.Lake, "owner", OwnerFixtures.SecretRecordsJson);
+        var original = RecordsBlob(await source.AllRecordsAsync());
+        var export = Path.Combine(TempLake.NewDirectory(), "lake-export.zip");
+        await using (var file = File.Create(export))
+        {
+            await source.Lake.Control.Exporter.ExportAsync(file, new Datapunk.Lake.Sovereignty.Export.ExportFilter(), CancellationToken.None);
+        }
+
+        await using var lake = await TempLake.CreateAsync();
+        var summary = await lake.ImportAsync(export);
+        var originalWraps = KeyStore(lake).Find(original)!;
+        var exportWraps = KeyStore(lake).Find(summary.SourceBlob!)!;
+
+        Assert.Equal(2, summary.RecordsAdded);
+        Assert.False(originalWraps.IsMasterWrapped);
+        Assert.Equal([OwnerFixtures.OwnerDataset], originalWraps.Datasets.Select(d => d.Dataset));
+        Assert.False(exportWraps.IsMasterWrapped);
+        Assert.Equal([OwnerFixtures.OwnerDataset], exportWraps.Datasets.Select(d => d.Dataset));
+    }
+
+    [Fact]
     public async Task DeleteDataset_SharedBlobStaysReadable()
     {
         await using var lake = await TempLake.CreateAsync();

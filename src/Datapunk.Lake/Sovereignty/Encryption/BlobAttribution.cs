@@ -26,6 +26,12 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
             datasets.UnionWith(FileDatasets(connection, file, cache));
         }
 
+        // A lake export also contains the text of records whose originals it left out (records.ndjson).
+        datasets.UnionWith(Strings(connection, """
+            SELECT DISTINCT r.dataset FROM import_files a JOIN records r ON r.import_id = a.import_id
+            WHERE a.blob_sha256 = $sha AND a.format = $export
+            """, ("$sha", sha256), ("$export", Export.ExportArchive.ImportFormat)));
+
         return datasets;
     }
 
@@ -61,15 +67,19 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
         return datasets;
     }
 
-    /// <summary>The files that the imports of an archive found inside it; empty when the blob is no archive.</summary>
+    /// <summary>
+    /// The files that the imports of an archive, or of a lake export (which contains its originals), found inside it;
+    /// empty when the blob is neither.
+    /// </summary>
     /// <remarks>
     /// NOTE: the import's file list does not say which archive an entry came from, so an import of several archives
     /// attributes each of them to the datasets of every file of that import.
     /// </remarks>
     private static List<string> ArchiveEntries(SqliteConnection connection, string sha256) => Strings(connection, """
         SELECT DISTINCT f.blob_sha256 FROM import_files a JOIN import_files f ON f.import_id = a.import_id
-        WHERE a.blob_sha256 = $sha AND a.format LIKE 'archive.%' AND f.blob_sha256 IS NOT NULL AND f.blob_sha256 <> $sha
-        """, ("$sha", sha256));
+        WHERE a.blob_sha256 = $sha AND (a.format LIKE 'archive.%' OR a.format = $export)
+            AND f.blob_sha256 IS NOT NULL AND f.blob_sha256 <> $sha
+        """, ("$sha", sha256), ("$export", Export.ExportArchive.ImportFormat));
 
     private static List<string> Strings(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
