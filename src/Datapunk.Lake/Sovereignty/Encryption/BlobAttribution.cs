@@ -5,8 +5,8 @@ namespace Datapunk.Lake.Sovereignty.Encryption;
 
 /// <summary>
 /// Reads from the lake database which datasets each blob belongs to: the datasets of the records that come from it,
-/// of the records that link it as their media file (<c>mediaBlob</c>, <c>editedMediaBlob</c>), and, for an archive,
-/// the same for every file that an import found inside it.
+/// of the records that link it as their media file (<c>mediaBlob</c>, <c>editedMediaBlob</c>), and, for an archive
+/// or a restored lake export, the same for every file that an import found inside it.
 /// </summary>
 /// <remarks>
 /// Only committed records count, so a file whose parse failed or is still running attributes nothing.
@@ -17,7 +17,7 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
 {
     public SqliteConnection Open() => store.Open();
 
-    /// <summary>The datasets of one blob, in name order; <paramref name="cache"/> keeps the result of each file across calls.</summary>
+    /// <summary>The datasets of one blob, in name order. <paramref name="cache"/> keeps the result of each file across calls.</summary>
     public IReadOnlySet<string> DatasetsOf(SqliteConnection connection, string sha256, Dictionary<string, SortedSet<string>> cache)
     {
         var datasets = new SortedSet<string>(FileDatasets(connection, sha256, cache), StringComparer.Ordinal);
