@@ -3,6 +3,7 @@ using System.Text;
 using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Sovereignty.Access;
 using Datapunk.Lake.Sovereignty.Audit;
+using Datapunk.Lake.Sovereignty.Encryption;
 using Datapunk.Lake.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -10,9 +11,9 @@ namespace Datapunk.Lake.Sovereignty.Deletion;
 
 /// <summary>
 /// Deletes records and everything derived from them: place, text and vector index entries (by the triggers of
-/// those indexes), dataset counters, the originals no remaining record comes from, and their keys. Then it scrubs
-/// the database files (see <see cref="DatabaseScrubber"/>) so the deleted content is gone from disk, not just
-/// unlinked.
+/// those indexes), dataset counters, the originals no remaining record comes from, and their keys. A dataset left
+/// without records loses its data key (see <see cref="DatasetKeys"/>). Then it scrubs the database files (see
+/// <see cref="DatabaseScrubber"/>) so the deleted content is gone from disk, not just unlinked.
 /// </summary>
 /// <remarks>
 /// Blobs are shared: one archive contains files of many datasets, and one file may be in many imports. A blob is
@@ -27,11 +28,11 @@ public sealed class DeletionService
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
 
-    private readonly Action _scrubKeys;
+    private readonly DatasetKeys _keys;
 
-    public DeletionService(SqliteRecordStore store, IBlobStore blobs, AuditLog audit, Action scrubKeys, TimeProvider? time = null)
+    public DeletionService(SqliteRecordStore store, IBlobStore blobs, AuditLog audit, DatasetKeys keys, TimeProvider? time = null)
     {
-        _scrubKeys = scrubKeys;
+        _keys = keys;
         _store = store;
         _blobs = blobs;
         _audit = audit;
@@ -84,15 +85,19 @@ public sealed class DeletionService
             await _blobs.DeleteAsync(sha256, cancellationToken);
         }
 
+        // After the blobs: a blob that another dataset still claims must get that dataset's wrap before this
+        // dataset's data key goes, and a blob removed above needs none.
+        var destroyedKeys = await _keys.DestroyKeysOfEmptyDatasetsAsync(result.Datasets, cancellationToken);
+
         using (var connection = _store.Open())
         {
             DatabaseScrubber.Scrub(connection);
         }
 
-        _scrubKeys();
+        _keys.ScrubKeyDatabase();
 
         _audit.Append((scope ?? AccessScope.Current)?.TokenId, "delete", request.Describe(),
-            string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs"));
+            string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs, data keys destroyed: {destroyedKeys}"));
         return result;
     }
 
@@ -196,6 +201,10 @@ public sealed class DeletionService
         [
             "DELETE FROM records_place WHERE seq IN (SELECT seq FROM temp.doomed)",
             "DELETE FROM records WHERE seq IN (SELECT seq FROM temp.doomed)",
+            """
+            DELETE FROM blob_datasets WHERE blob_sha256 IN (SELECT blob_sha256 FROM temp.doomed)
+                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = blob_datasets.blob_sha256 AND r.dataset = blob_datasets.dataset)
+            """,
             "DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM parsed_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM import_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
@@ -213,6 +222,15 @@ public sealed class DeletionService
             DELETE FROM parsed_files WHERE blob_sha256 IN (SELECT blob_sha256 FROM temp.doomed)
                 AND NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = parsed_files.blob_sha256)
             """;
+        command.ExecuteNonQuery();
+
+        // A lake export is marked parsed under the export's own blob, not under the originals its records name, so
+        // the mark goes when no record of the import that restored it remains.
+        command.CommandText = """
+            DELETE FROM parsed_files WHERE format = $exportFormat AND import_id IN (SELECT import_id FROM temp.doomed)
+                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.import_id = parsed_files.import_id)
+            """;
+        command.Parameters.AddWithValue("$exportFormat", Export.ExportArchive.ImportFormat);
         command.ExecuteNonQuery();
 
         RecountDatasets(command, datasets);

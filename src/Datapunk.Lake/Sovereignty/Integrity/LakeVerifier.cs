@@ -6,7 +6,7 @@ using Datapunk.Lake.Storage.Sqlite;
 namespace Datapunk.Lake.Sovereignty.Integrity;
 
 /// <summary>
-/// Checks the whole lake: every stored blob decrypts and hashes to its name, every registered blob is stored, every
+/// Checks the whole lake: every stored blob's key unwraps, the blob decrypts and hashes to its name, every registered blob is stored, every
 /// record's provenance names a stored blob, and the audit chain is intact.
 /// </summary>
 /// <remarks>
@@ -48,6 +48,12 @@ public sealed class LakeVerifier
             }
 
             checkedBlobs++;
+            if (_blobs.DescribeKeyProblem(sha256) is { } keyProblem)
+            {
+                problems.Add($"{keyProblem} The blob cannot be read.");
+                continue;
+            }
+
             var actual = await HashAsync(sha256, cancellationToken);
             if (actual is null)
             {

@@ -7,8 +7,8 @@ namespace Datapunk.Lake.Storage.Sqlite;
 
 /// <summary>
 /// Writes the records of one file inside one transaction with prepared statements. The records, the dataset
-/// counters and the mark that the file was parsed are committed together, so a crash before
-/// <see cref="Commit"/> leaves no record of the file, and the next import parses it again.
+/// counters, the file's rows in <c>blob_datasets</c> and the mark that the file was parsed are committed together,
+/// so a crash before <see cref="Commit"/> leaves no record of the file, and the next import parses it again.
 /// </summary>
 /// <remarks>
 /// NOTE: SQLite cannot checkpoint an open transaction, so the WAL grows to about the size of the data one
@@ -30,8 +30,13 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly sqlite3_stmt _insertRecord;
     private readonly sqlite3_stmt _insertPlace;
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
+
+    // The blob and dataset of every added record, for blob_datasets. A restored export names a blob per record.
+    private readonly HashSet<(string Blob, string Dataset)> _sources = [];
+    private string _currentBlob;
     private readonly bool _checkTombstones;
     private bool _committed;
+    private bool _sourceRebound;
 
     public SqliteFileRecordWriter(SqliteConnection connection, string importId, string path, FileParseKey key)
     {
@@ -39,6 +44,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         _importId = importId;
         _path = path;
         _key = key;
+        _currentBlob = key.BlobSha256;
         // The record id index takes keys in hash order, so with SQLite's default 2 MB page cache most inserts
         // evict a dirty page into the WAL and read another back. On a 30 MB Records.json the process wrote
         // 398 MB with that cache and 160 MB with this one. Dispose restores the default.
@@ -86,30 +92,59 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 
     public bool Add(RecordDraft draft)
     {
+        if (_sourceRebound)
+        {
+            Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
+            Check(raw.sqlite3_bind_text(_insertRecord, 15, _path));
+            _sourceRebound = false;
+            _currentBlob = _key.BlobSha256;
+        }
+
+        return Insert(RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey), draft.Dataset, draft.Kind, draft.Start, draft.StartOffsetKnown, draft.End,
+            draft.Latitude, draft.Longitude, draft.AccuracyMeters, draft.Title, draft.Text, draft.Attributes, draft.Pointer, draft.ByteOffset);
+    }
+
+    public bool AddExported(LakeRecord record)
+    {
+        // The blob and path are bound per record here, so Add binds the file's own again before its next insert.
+        Check(raw.sqlite3_bind_text(_insertRecord, 14, record.Provenance.BlobSha256));
+        Check(raw.sqlite3_bind_text(_insertRecord, 15, record.Provenance.Path));
+        _sourceRebound = true;
+        _currentBlob = record.Provenance.BlobSha256;
+
+        return Insert(record.Id, record.Dataset, record.Kind, record.Start, record.StartOffsetKnown, record.End,
+            record.Latitude, record.Longitude, record.AccuracyMeters, record.Title, record.Text, record.Attributes,
+            record.Provenance.Pointer, record.Provenance.ByteOffset);
+    }
+
+    private bool Insert(string id, string dataset, string kind, DateTimeOffset start, bool startOffsetKnown, DateTimeOffset? end,
+        double? latitude, double? longitude, double? accuracyMeters, string? title, string? text, System.Text.Json.Nodes.JsonObject? attributes,
+        string? pointer, long? byteOffset)
+    {
         if (_committed)
         {
             throw new InvalidOperationException("The file was already committed; open a new writer for more records.");
         }
 
-        var startMs = draft.Start.ToUnixTimeMilliseconds();
-        var endMs = draft.End?.ToUnixTimeMilliseconds();
+        var startMs = start.ToUnixTimeMilliseconds();
+        var endMs = end?.ToUnixTimeMilliseconds();
 
         var statement = _insertRecord;
-        Check(raw.sqlite3_bind_text(statement, 1, RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey)));
-        Check(raw.sqlite3_bind_text(statement, 2, draft.Dataset));
-        Check(raw.sqlite3_bind_text(statement, 3, draft.Kind));
+        Check(raw.sqlite3_bind_text(statement, 1, id));
+        Check(raw.sqlite3_bind_text(statement, 2, dataset));
+        Check(raw.sqlite3_bind_text(statement, 3, kind));
         Check(raw.sqlite3_bind_int64(statement, 4, startMs));
-        BindInt64(statement, 5, draft.StartOffsetKnown ? (long)draft.Start.Offset.TotalMinutes : null);
+        BindInt64(statement, 5, startOffsetKnown ? (long)start.Offset.TotalMinutes : null);
         BindInt64(statement, 6, endMs);
-        BindInt64(statement, 7, draft.End is { } end ? (long)end.Offset.TotalMinutes : null);
-        BindDouble(statement, 8, draft.Latitude);
-        BindDouble(statement, 9, draft.Longitude);
-        BindDouble(statement, 10, draft.AccuracyMeters);
-        BindText(statement, 11, draft.Title);
-        BindText(statement, 12, draft.Text);
-        BindText(statement, 13, draft.Attributes?.ToJsonString());
-        BindText(statement, 16, draft.Pointer);
-        BindInt64(statement, 17, draft.ByteOffset);
+        BindInt64(statement, 7, end is { } endTime ? (long)endTime.Offset.TotalMinutes : null);
+        BindDouble(statement, 8, latitude);
+        BindDouble(statement, 9, longitude);
+        BindDouble(statement, 10, accuracyMeters);
+        BindText(statement, 11, title);
+        BindText(statement, 12, text);
+        BindText(statement, 13, attributes?.ToJsonString());
+        BindText(statement, 16, pointer);
+        BindInt64(statement, 17, byteOffset);
 
         var inserted = Step(statement);
         if (!inserted)
@@ -118,19 +153,20 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             return false;
         }
 
-        if (draft.Latitude is { } latitude && draft.Longitude is { } longitude)
+        if (latitude is { } lat && longitude is { } lon)
         {
             Check(raw.sqlite3_bind_int64(_insertPlace, 1, raw.sqlite3_last_insert_rowid(_connection.Handle)));
-            Check(raw.sqlite3_bind_double(_insertPlace, 2, latitude));
-            Check(raw.sqlite3_bind_double(_insertPlace, 3, longitude));
+            Check(raw.sqlite3_bind_double(_insertPlace, 2, lat));
+            Check(raw.sqlite3_bind_double(_insertPlace, 3, lon));
             Step(_insertPlace);
         }
 
         Added++;
-        if (!_datasets.TryGetValue(draft.Dataset, out var counter))
+        _sources.Add((_currentBlob, dataset));
+        if (!_datasets.TryGetValue(dataset, out var counter))
         {
             counter = new DatasetCounter();
-            _datasets[draft.Dataset] = counter;
+            _datasets[dataset] = counter;
         }
 
         counter.Count++;
@@ -167,6 +203,20 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
                 first.Value = counter.First;
                 last.Value = counter.Last;
                 dataset.ExecuteNonQuery();
+            }
+        }
+
+        using (var sources = _connection.CreateCommand())
+        {
+            sources.Transaction = _transaction;
+            sources.CommandText = "INSERT OR IGNORE INTO blob_datasets (blob_sha256, dataset) VALUES ($blob, $dataset)";
+            var blob = sources.Parameters.Add(new SqliteParameter { ParameterName = "$blob" });
+            var name = sources.Parameters.Add(new SqliteParameter { ParameterName = "$dataset" });
+            foreach (var (sourceBlob, datasetName) in _sources)
+            {
+                blob.Value = sourceBlob;
+                name.Value = datasetName;
+                sources.ExecuteNonQuery();
             }
         }
 

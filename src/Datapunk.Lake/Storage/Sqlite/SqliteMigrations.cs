@@ -249,6 +249,25 @@ internal static class SqliteMigrations
             CREATE INDEX records_by_import ON records (import_id);
             """),
 
+        // Per-dataset keys need the datasets of a blob without reading every record of a large file. blob_datasets
+        // lists each pair of a blob and a dataset with a record from it: the record writer adds pairs in the file's
+        // transaction, and a deletion removes pairs with no record left in its own. The media indexes cover the
+        // links that Google Photos records add. The import_files index finds the imports that listed an archive.
+        new(11, "dataset-keys", """
+            CREATE TABLE blob_datasets (
+                blob_sha256 TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                PRIMARY KEY (blob_sha256, dataset)
+            ) WITHOUT ROWID;
+            INSERT INTO blob_datasets (blob_sha256, dataset) SELECT DISTINCT blob_sha256, dataset FROM records;
+
+            CREATE INDEX records_by_media_blob ON records (json_extract(attributes, '$.mediaBlob'))
+                WHERE json_extract(attributes, '$.mediaBlob') IS NOT NULL;
+            CREATE INDEX records_by_edited_media_blob ON records (json_extract(attributes, '$.editedMediaBlob'))
+                WHERE json_extract(attributes, '$.editedMediaBlob') IS NOT NULL;
+            CREATE INDEX import_files_by_blob ON import_files (blob_sha256);
+            """),
+
         // A log of changed embedding keys, so that an in-memory vector index (SqliteVectorIndex) in any process can
         // apply inserts, re-embeds and deletions without reading every vector again. AUTOINCREMENT keeps ids from
         // being reused, so a reader can tell when rows it has not seen were trimmed. Each insert trims the log to
