@@ -19,8 +19,8 @@ namespace Datapunk.Lake.Search;
 /// minus bound (see <see cref="BoundWeights"/>).
 /// </para>
 /// <para>
-/// Memory: 384 bytes of quantised values and 44 bytes of key, scale, bound terms and record fields per 384-dimensional
-/// vector, plus about 30 bytes in the key-to-slot dictionary: about 46 MB per 100,000 vectors. Removing a vector
+/// Memory: 384 bytes of quantised values and 40 bytes of key, scale, bound terms and record fields per 384-dimensional
+/// vector, plus about 28 bytes in the key-to-slot dictionary: about 45 MB per 100,000 vectors. Removing a vector
 /// overwrites its slot with the last vector and zeroes the freed bytes, and the arrays shrink when a quarter or less
 /// of them is used.
 /// </para>
@@ -44,12 +44,16 @@ public sealed class QuantizedVectorIndex
     private int[] _kinds = [];
     private int[] _datasets = [];
     private int _count;
+    private readonly int _maxCapacity;
 
     /// <param name="dimensions">The length of every vector, such as 384 for all-MiniLM-L6-v2.</param>
-    public QuantizedVectorIndex(int dimensions)
+    /// <param name="maxCapacity">The maximum number of slots, so that growth by doubling stops at the owner's limit.</param>
+    public QuantizedVectorIndex(int dimensions, int maxCapacity = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCapacity, 1);
         Dimensions = dimensions;
+        _maxCapacity = maxCapacity;
     }
 
     public int Dimensions { get; }
@@ -70,6 +74,18 @@ public sealed class QuantizedVectorIndex
         }
     }
 
+    /// <summary>
+    /// Shrinks the arrays to the vectors held plus an eighth for growth, after a load that grew them by doubling.
+    /// </summary>
+    public void TrimExcess()
+    {
+        var capacity = Math.Max(MinimumCapacity, _count + _count / 8);
+        if (capacity < _keys.Length)
+        {
+            Resize(capacity);
+        }
+    }
+
     /// <summary>Adds a vector, or replaces the vector and record fields stored under the same key.</summary>
     /// <exception cref="ArgumentException">The vector's length is not <see cref="Dimensions"/>.</exception>
     public void Upsert(long key, ReadOnlySpan<float> vector, long startMs, string kind, string dataset)
@@ -83,7 +99,12 @@ public sealed class QuantizedVectorIndex
         {
             if (_count == _keys.Length)
             {
-                Resize(Math.Max(MinimumCapacity, _keys.Length * 2));
+                if (_count >= _maxCapacity)
+                {
+                    throw new InvalidOperationException($"The index is full: it holds its maximum of {_maxCapacity} vectors.");
+                }
+
+                Resize((int)Math.Min(_maxCapacity, Math.Max(MinimumCapacity, _keys.Length * 2L)));
             }
 
             slot = _count++;

@@ -146,6 +146,19 @@ public sealed class QuantizedVectorIndexTests
     }
 
     [Fact]
+    public void TrimExcess_KeepsEighthForGrowth()
+    {
+        // 600 vectors grow the arrays to 1,024 slots by doubling.
+        var vectors = RandomVectors(14, 600);
+        var index = Build(vectors);
+
+        index.TrimExcess();
+
+        Assert.Equal(675 * (384 + 40), index.AllocatedBytes);
+        Assert.Contains(599L, index.FindCandidates(vectors[599], VectorFilter.None, 1, CancellationToken.None));
+    }
+
+    [Fact]
     public void Upsert_ReplacesVectorOfSameKey()
     {
         var vectors = RandomVectors(8, 100);

@@ -21,8 +21,8 @@ namespace Datapunk.Lake.Search.Sqlite;
 internal sealed class SqliteVectorIndex
 {
     /// <summary>
-    /// The maximum number of vectors kept in memory, about 46 MB per 100,000 (see <see cref="QuantizedVectorIndex"/>), so about
-    /// 225 MB at this limit. A lake with more falls back to scanning the table on every search.
+    /// The maximum number of vectors kept in memory, about 45 MB per 100,000 (see <see cref="QuantizedVectorIndex"/>), so
+    /// at most about 225 MB. A lake with more falls back to scanning the table on every search.
     /// </summary>
     public const int DefaultMaxVectors = 500_000;
 
@@ -178,7 +178,7 @@ internal sealed class SqliteVectorIndex
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var vector = ReadVector(reader, ref buffer);
-                vectors ??= new QuantizedVectorIndex(vector.Length);
+                vectors ??= new QuantizedVectorIndex(vector.Length, Math.Max(1, _maxVectors));
                 if (vectors.Count >= _maxVectors || vector.Length != vectors.Dimensions)
                 {
                     unusable = true;
@@ -194,6 +194,8 @@ internal sealed class SqliteVectorIndex
             vectors?.Clear();
             vectors = null;
         }
+
+        vectors?.TrimExcess();
 
         _lock.EnterWriteLock();
         try
@@ -231,7 +233,7 @@ internal sealed class SqliteVectorIndex
                 {
                     var key = reader.GetInt64(0);
                     var vector = MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(1));
-                    _vectors ??= new QuantizedVectorIndex(vector.Length);
+                    _vectors ??= new QuantizedVectorIndex(vector.Length, Math.Max(1, _maxVectors));
                     if (vector.Length != _vectors.Dimensions || _vectors.Count >= _maxVectors && !_vectors.Contains(key))
                     {
                         // Searches scan the table from now on, and the memory is released.
