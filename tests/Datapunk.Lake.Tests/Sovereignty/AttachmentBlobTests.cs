@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Ingestion;
 using Datapunk.Lake.Ingestion.Archives;
@@ -267,6 +269,23 @@ public sealed class AttachmentBlobTests
         Assert.Equal(HttpStatusCode.OK, visible.StatusCode);
         Assert.Equal(AttachmentText, await visible.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task DatasetConstrainedSql_ListsAttachmentBlob()
+    {
+        await using var app = await TestApp.StartAsync();
+        await app.TempLake.ImportTextAsync(MboxPath, TwoMailsSharingAttachment);
+        await OwnerFixtures.ImportAsync(app.Lake, "keeper", OwnerFixtures.KeptRecordsJson);
+        using var mail = await app.ClientWithScopeAsync(new TokenRequest("mail", [TokenScopes.Read], Datasets: [MailDataset]));
+        using var other = await app.ClientWithScopeAsync(new TokenRequest("other", [TokenScopes.Read], Datasets: [OwnerFixtures.KeeperDataset]));
+        var sql = new { sql = $"SELECT count(*) FROM lake_blobs WHERE sha256 = '{AttachmentSha256}'" };
+
+        var visible = await (await mail.PostAsJsonAsync("/v1/sql", sql)).Content.ReadFromJsonAsync<JsonElement>();
+        var hidden = await (await other.PostAsJsonAsync("/v1/sql", sql)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(1, visible.GetProperty("rows")[0][0].GetInt64());
+        Assert.Equal(0, hidden.GetProperty("rows")[0][0].GetInt64());
     }
 
     private static async Task<TempLake> MailLakeAsync()
