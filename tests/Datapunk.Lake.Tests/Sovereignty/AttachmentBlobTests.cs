@@ -91,8 +91,8 @@ public sealed class AttachmentBlobTests
     {
         await using var lake = await TempLake.CreateAsync();
 
-        // An engine without the re-wrap step, and the import then marked as attributed, leave what an attribution
-        // that did not count attachments left: the attachment under the master key and nothing left to redo.
+        // An engine without the re-wrap step leaves every blob under the master key. Marking the import as
+        // attributed then gives what an attribution that did not count attachments left behind.
         var zip = Path.Combine(TempLake.NewDirectory(), "takeout.zip");
         await File.WriteAllBytesAsync(zip, Fixtures.Zip((MboxPath, TwoMailsSharingAttachment)));
         var engine = new ImportEngine(lake.Lake.Records, lake.Lake.Blobs, lake.Lake.Formats, new ImportLimits());

@@ -19,8 +19,8 @@ namespace Datapunk.Lake.Search.Sql;
 ///    so they are rejected before any row is touched.
 /// 3. A progress handler interrupts the statement when the time limit has passed, and reading stops at the row cap.
 /// For a token with dataset, kind or time constraints, the connection first gets TEMP views of the same names that
-/// keep only what the token may see (records inside the constraints; datasets recounted over them; imports that a
-/// visible record comes from; blobs that a visible record comes from or links). Unqualified names resolve to the TEMP schema first, and the authorizer
+/// keep only what the token may see: records inside the constraints, datasets recounted over them, imports that a
+/// visible record comes from, and blobs that a visible record comes from or links. Unqualified names resolve to the TEMP schema first, and the authorizer
 /// refuses a top-level read of anything in <c>main</c> (such as <c>main.lake_records</c>), so the query cannot
 /// reach the unfiltered views.
 /// </remarks>
