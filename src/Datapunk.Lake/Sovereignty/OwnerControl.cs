@@ -103,7 +103,8 @@ public sealed class OwnerControl
     /// mail attachments that still have a master wrap (a lake attributed before links counted), and destroys the data keys
     /// of datasets without records (a deletion interrupted before it did so). It creates the owner token on the first start.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The master key is not valid or not this lake's.</exception>
+    /// <exception cref="InvalidOperationException">The master key is not valid.</exception>
+    /// <exception cref="InvalidSettingException">The master key is not this lake's.</exception>
     internal static async Task<(OwnerControl Control, EncryptedBlobStore Blobs)> OpenAsync(SqliteRecordStore store, LakeOptions options, CancellationToken cancellationToken)
     {
         var settings = new LakeSettings(store);
@@ -115,8 +116,11 @@ public sealed class OwnerControl
         }
         else if (!string.Equals(knownId, masterKey.Id, StringComparison.Ordinal))
         {
-            throw new InvalidOperationException(
-                $"The master key from {masterKey.Source} is not the key of this lake (key id {masterKey.Id}, expected {knownId}). Set the lake's key with {MasterKeySource.KeyFileVariable}, {MasterKeySource.KeyVariable} or {MasterKeySource.PassphraseVariable}.");
+            // A setting the user fixes, so the command line prints this one line and exits 2 instead of a stack trace.
+            throw new InvalidSettingException(
+                $"master key from {masterKey.Source}",
+                null,
+                $"It is not the key of this lake (key id {masterKey.Id}, expected {knownId}). Set the lake's key with {MasterKeySource.KeyFileVariable}, {MasterKeySource.KeyVariable} or {MasterKeySource.PassphraseVariable}.");
         }
 
         var keys = new BlobKeyStore(Path.Combine(options.DataDirectory, "keys", "blob-keys.db"));

@@ -83,7 +83,7 @@ public sealed class EncryptionTests
         await using var lake = await TempLake.CreateAsync();
         await File.WriteAllTextAsync(MasterKeySource.DefaultKeyFile(lake.Directory), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Lake.OpenAsync(lake.Lake.Options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() => Lake.OpenAsync(lake.Lake.Options, CancellationToken.None));
 
         Assert.Contains("is not the key of this lake", error.Message);
     }
