@@ -390,6 +390,9 @@ public sealed class ImportEngine
         finally
         {
             // Registered only now: the file's record transaction held the write lock while the importer ran.
+            // NOTE: a derived blob that no committed record links (the parse failed, or a tombstone rejected its
+            // record) stays stored under the master key, as such an original does. Deletion starts from records, so
+            // no deletion removes it.
             foreach (var derived in derivedBlobs)
             {
                 await _store.RegisterBlobAsync(derived, CancellationToken.None);

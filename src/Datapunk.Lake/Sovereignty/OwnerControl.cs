@@ -78,7 +78,10 @@ public sealed class OwnerControl
         return count;
     }
 
-    /// <summary>True when <paramref name="scope"/> may read a blob: it has no constraints, or a record it may see comes from the blob.</summary>
+    /// <summary>
+    /// True when <paramref name="scope"/> may read a blob: it has no constraints, or a record it may see comes from
+    /// the blob or links it (a photo's media file, a mail attachment).
+    /// </summary>
     public bool IsBlobVisible(string sha256, AccessScope? scope)
     {
         if (scope is null || scope.IsUnconstrained)
@@ -88,7 +91,7 @@ public sealed class OwnerControl
 
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT " + scope.ExistsRecord(command, "sr.blob_sha256 = $sha");
+        command.CommandText = "SELECT " + scope.ExistsRecord(command, "(sr.blob_sha256 = $sha OR sr.seq IN (SELECT seq FROM record_blob_links WHERE blob_sha256 = $sha))");
         command.Parameters.AddWithValue("$sha", sha256);
         return (long)command.ExecuteScalar()! == 1;
     }
@@ -96,7 +99,8 @@ public sealed class OwnerControl
     /// <summary>
     /// Loads the master key (checking it is the one this lake was created with), opens the encrypted blob store and
     /// encrypts blobs left in plain text by a version without encryption. Then it re-wraps the blob keys of imports
-    /// not yet attributed to datasets (after a crash, or in a lake made before data keys) and destroys the data keys
+    /// not yet attributed to datasets (after a crash, or in a lake made before data keys), and of linked blobs such as
+    /// mail attachments that still have a master wrap (a lake attributed before links counted), and destroys the data keys
     /// of datasets without records (a deletion interrupted before it did so). It creates the owner token on the first start.
     /// </summary>
     /// <exception cref="InvalidOperationException">The master key is not valid.</exception>
@@ -128,6 +132,7 @@ public sealed class OwnerControl
 
         var datasetKeys = new DatasetKeys(keys, new BlobAttribution(store), blobs);
         await datasetKeys.AttributeImportsAsync(runningImportId: null, cancellationToken);
+        await datasetKeys.AttributeLinkedBlobsAsync(cancellationToken);
         if (await datasetKeys.DestroyKeysOfEmptyDatasetsAsync(datasets: null, cancellationToken) > 0)
         {
             keys.Scrub();

@@ -290,14 +290,15 @@ public sealed class DatasetKeyTests
         var sha256 = RecordsBlob(await lake.AllRecordsAsync());
         var keysPath = KeyStore(lake).DatabasePath;
 
-        // The layout before data keys: one master-wrapped key per blob, and lake.db without migration 11.
+        // The layout before data keys: one master-wrapped key per blob, and lake.db without migrations 11 and 15.
         Execute(keysPath, """
             DROP TABLE blob_dataset_keys; DROP TABLE dataset_keys; DROP TABLE attributed_imports; PRAGMA user_version = 0;
             """);
         Execute(lake.Lake.Options.DatabasePath, """
-            DROP TABLE blob_datasets; DROP INDEX records_by_media_blob; DROP INDEX records_by_edited_media_blob;
-            DROP INDEX import_files_by_blob;
-            DELETE FROM schema_migrations WHERE version = 11;
+            DROP TABLE blob_datasets; DROP INDEX import_files_by_blob;
+            DROP TRIGGER records_links_insert; DROP TRIGGER records_links_update; DROP TRIGGER records_links_delete;
+            DROP TABLE record_blob_links;
+            DELETE FROM schema_migrations WHERE version IN (11, 15);
             """);
         SqliteConnection.ClearAllPools();
 

@@ -111,9 +111,7 @@ public sealed class DeletionService
 
         var sql = new StringBuilder("""
             CREATE TEMP TABLE doomed AS
-            SELECT seq, id, dataset, blob_sha256, import_id,
-                json_extract(attributes, '$.mediaBlob') AS media_blob,
-                json_extract(attributes, '$.editedMediaBlob') AS edited_media_blob
+            SELECT seq, id, dataset, blob_sha256, import_id
             FROM records WHERE 1 = 1
             """);
         if (request.Dataset is not null)
@@ -167,18 +165,16 @@ public sealed class DeletionService
         var archives = wholeUnits && request.IsWholeDataset || wholeUnits && (request.ImportId is not null && request.Dataset is null && request.From is null && request.To is null && request.Kind is null && (request.RecordIds is null || request.RecordIds.Count == 0))
             ? "UNION SELECT source_blob FROM imports WHERE id IN (SELECT import_id FROM temp.doomed) AND source_blob IS NOT NULL"
             : "";
-        // Derived links count as references: a Google Photos record points at its media file with mediaBlob and
-        // editedMediaBlob (set by PhotoMediaLinker), so the media goes with the last record that points at it.
+        // Links count as references: a Google Photos record links its media file and a mail record its attachments
+        // (record_blob_links), so such a blob goes with the last record that links it or comes from it.
         command.CommandText = $"""
             CREATE TEMP TABLE doomed_blobs AS
             SELECT sha256 FROM (
                 SELECT blob_sha256 AS sha256 FROM temp.doomed
-                UNION SELECT media_blob FROM temp.doomed WHERE media_blob IS NOT NULL
-                UNION SELECT edited_media_blob FROM temp.doomed WHERE edited_media_blob IS NOT NULL
+                UNION SELECT blob_sha256 FROM record_blob_links WHERE seq IN (SELECT seq FROM temp.doomed)
                 {archives}) AS candidates
             WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = candidates.sha256 AND r.seq NOT IN (SELECT seq FROM temp.doomed))
-                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.seq NOT IN (SELECT seq FROM temp.doomed)
-                    AND (json_extract(r.attributes, '$.mediaBlob') = candidates.sha256 OR json_extract(r.attributes, '$.editedMediaBlob') = candidates.sha256))
+                AND NOT EXISTS (SELECT 1 FROM record_blob_links l WHERE l.blob_sha256 = candidates.sha256 AND l.seq NOT IN (SELECT seq FROM temp.doomed))
             """;
         command.ExecuteNonQuery();
         return Strings(connection, "SELECT DISTINCT sha256 FROM temp.doomed_blobs ORDER BY sha256");

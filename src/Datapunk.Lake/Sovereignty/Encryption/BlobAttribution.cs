@@ -5,13 +5,11 @@ namespace Datapunk.Lake.Sovereignty.Encryption;
 
 /// <summary>
 /// Reads from the lake database which datasets each blob belongs to: the datasets of the records that come from it,
-/// of the records that link it as their media file (<c>mediaBlob</c>, <c>editedMediaBlob</c>), and, for an archive
-/// or a restored lake export, the same for every file that an import found inside it.
+/// of the records that link it (a Google Photos media file, a mail attachment: see <c>record_blob_links</c>), and,
+/// for an archive or a restored lake export, the same for every file that an import found inside it.
 /// </summary>
 /// <remarks>
 /// Only committed records count, so a file whose parse failed or is still running attributes nothing.
-/// NOTE: blobs that an importer takes out of a file (mail attachments) are in no import's file list and no record
-/// names them as provenance, so they stay wrapped by the master key.
 /// </remarks>
 internal sealed class BlobAttribution(SqliteRecordStore store)
 {
@@ -35,9 +33,15 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
         return datasets;
     }
 
-    /// <summary>Every stored blob that an import listed: its archives, the files inside them and its single files.</summary>
-    public List<string> BlobsOfImport(SqliteConnection connection, string importId) =>
-        Strings(connection, "SELECT DISTINCT blob_sha256 FROM import_files WHERE import_id = $id AND blob_sha256 IS NOT NULL ORDER BY 1", ("$id", importId));
+    /// <summary>
+    /// Every stored blob that an import listed (its archives, the files inside them and its single files) and every
+    /// blob that its records link, such as the mail attachments that an importer took out of a file.
+    /// </summary>
+    public List<string> BlobsOfImport(SqliteConnection connection, string importId) => Strings(connection, """
+        SELECT blob_sha256 FROM import_files WHERE import_id = $id AND blob_sha256 IS NOT NULL
+        UNION SELECT l.blob_sha256 FROM records r JOIN record_blob_links l ON l.seq = r.seq WHERE r.import_id = $id
+        ORDER BY 1
+        """, ("$id", importId));
 
     /// <summary>The ids of imports that no process works on any more (succeeded, failed or cancelled).</summary>
     public List<string> FinishedImports(SqliteConnection connection) =>
@@ -45,6 +49,10 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
 
     public bool HasRecords(SqliteConnection connection, string dataset) =>
         Strings(connection, "SELECT 1 FROM records WHERE dataset = $dataset LIMIT 1", ("$dataset", dataset)).Count > 0;
+
+    /// <summary>True when a record links the blob (a photo's media file, a mail attachment).</summary>
+    public bool IsLinked(SqliteConnection connection, string sha256) =>
+        Strings(connection, "SELECT 1 FROM record_blob_links WHERE blob_sha256 = $sha LIMIT 1", ("$sha", sha256)).Count > 0;
 
     public bool IsRegistered(SqliteConnection connection, string sha256) =>
         Strings(connection, "SELECT 1 FROM blobs WHERE sha256 = $sha", ("$sha", sha256)).Count > 0;
@@ -60,8 +68,7 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
         var datasets = new SortedSet<string>(StringComparer.Ordinal);
         datasets.UnionWith(Strings(connection, """
             SELECT dataset FROM blob_datasets WHERE blob_sha256 = $sha
-            UNION SELECT dataset FROM records WHERE json_extract(attributes, '$.mediaBlob') = $sha
-            UNION SELECT dataset FROM records WHERE json_extract(attributes, '$.editedMediaBlob') = $sha
+            UNION SELECT r.dataset FROM record_blob_links l JOIN records r ON r.seq = l.seq WHERE l.blob_sha256 = $sha
             """, ("$sha", sha256)));
         cache[sha256] = datasets;
         return datasets;

@@ -68,6 +68,33 @@ public sealed class DatasetKeys
     }
 
     /// <summary>
+    /// Re-wraps under the data keys of their datasets the blobs that records link (see
+    /// <see cref="BlobAttribution"/>) and that still have a master wrap. A lake whose imports were attributed before
+    /// links counted left mail attachments wrapped by the master key; once they are attributed this changes nothing.
+    /// Runs when the lake opens.
+    /// </summary>
+    /// <returns>The number of blobs whose wraps changed.</returns>
+    public Task<int> AttributeLinkedBlobsAsync(CancellationToken cancellationToken) =>
+        _blobs.WithMasterKeyAsync(masterKey =>
+        {
+            using var lake = _attribution.Open();
+            using var keys = _keys.Begin(write: true);
+            var work = new Work(keys, masterKey, _time);
+            var cache = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+            try
+            {
+                var linked = keys.MasterWrappedKeys().Blobs.Select(b => b.Sha256).Where(sha256 => _attribution.IsLinked(lake, sha256)).ToList();
+                var changed = linked.Count(sha256 => work.Attribute(sha256, _attribution.DatasetsOf(lake, sha256, cache), masterWrapWhenUnclaimed: false));
+                keys.Commit();
+                return changed;
+            }
+            finally
+            {
+                work.Clear();
+            }
+        }, cancellationToken);
+
+    /// <summary>
     /// Destroys the data key of every dataset in <paramref name="datasets"/> (all datasets with a key when null) that
     /// has no record left. Before that, each blob wrapped by such a key that another dataset still claims gets that
     /// dataset's wrap. A blob that the lake still lists but no dataset claims (an archive that a constrained

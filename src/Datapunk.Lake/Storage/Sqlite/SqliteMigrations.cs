@@ -294,5 +294,55 @@ internal static class SqliteMigrations
                 DELETE FROM embedding_changes WHERE id <= (SELECT max(id) FROM embedding_changes) - 100000;
             END;
             """),
+
+        // Blobs that a record links without being made from them: the media file of a Google Photos record
+        // (mediaBlob, editedMediaBlob) and each mail attachment (attachments[].sha256). Deletion, key attribution,
+        // export, verification and blob access treat a linked blob like the record's own original. Triggers keep
+        // the table in step with every writer of records, and only text values count as hashes.
+        new(15, "record-blob-links", """
+            CREATE TABLE record_blob_links (
+                blob_sha256 TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (blob_sha256, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX record_blob_links_by_seq ON record_blob_links (seq);
+
+            -- The links replace these indexes, which only deletion and key attribution read.
+            DROP INDEX IF EXISTS records_by_media_blob;
+            DROP INDEX IF EXISTS records_by_edited_media_blob;
+
+            CREATE TRIGGER records_links_insert AFTER INSERT ON records
+            WHEN json_type(new.attributes, '$.mediaBlob') = 'text' OR json_type(new.attributes, '$.editedMediaBlob') = 'text'
+                OR json_type(new.attributes, '$.attachments') = 'array'
+            BEGIN
+                INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+                    SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
+                    UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
+                    UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
+                        WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
+            END;
+
+            CREATE TRIGGER records_links_update AFTER UPDATE OF attributes ON records
+            BEGIN
+                DELETE FROM record_blob_links WHERE seq = old.seq;
+                INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+                    SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
+                    UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
+                    UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
+                        WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
+            END;
+
+            CREATE TRIGGER records_links_delete AFTER DELETE ON records
+            BEGIN
+                DELETE FROM record_blob_links WHERE seq = old.seq;
+            END;
+
+            -- Records written before this step.
+            INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+                SELECT json_extract(attributes, '$.mediaBlob'), seq FROM records WHERE json_type(attributes, '$.mediaBlob') = 'text'
+                UNION SELECT json_extract(attributes, '$.editedMediaBlob'), seq FROM records WHERE json_type(attributes, '$.editedMediaBlob') = 'text'
+                UNION SELECT json_extract(a.value, '$.sha256'), r.seq FROM records r, json_each(r.attributes, '$.attachments') a
+                    WHERE json_type(r.attributes, '$.attachments') = 'array' AND a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
+            """),
     ];
 }
