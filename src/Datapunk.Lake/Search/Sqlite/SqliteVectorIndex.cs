@@ -129,6 +129,8 @@ internal sealed class SqliteVectorIndex
 
         lock (_refreshLock)
         {
+            // NOTE: once over the limit or given vectors of two lengths, the index stays off until the process
+            // restarts, even if deletions or a re-embedding later bring the lake back within the limit.
             if (_unusable)
             {
                 return;
