@@ -193,7 +193,6 @@ public sealed class DeletionService
 
         statements.AddRange(
         [
-            "DELETE FROM records_place WHERE seq IN (SELECT seq FROM temp.doomed)",
             "DELETE FROM records WHERE seq IN (SELECT seq FROM temp.doomed)",
             "DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM parsed_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",

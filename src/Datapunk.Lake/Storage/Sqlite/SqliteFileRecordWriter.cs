@@ -28,7 +28,6 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly string _path;
     private readonly FileParseKey _key;
     private readonly sqlite3_stmt _insertRecord;
-    private readonly sqlite3_stmt _insertPlace;
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
     private readonly bool _checkTombstones;
     private bool _committed;
@@ -44,8 +43,8 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         // 398 MB with that cache and 160 MB with this one. Dispose restores the default.
         SetCacheSize(connection, WriterCacheKibibytes);
 
-        // Each insert runs with a statement journal (the FTS trigger and the R*Tree make it a multi-write
-        // statement that may abort), which keeps the original of every page the insert changes: about eight
+        // Each insert runs with a statement journal (the FTS trigger makes it a multi-write statement that may
+        // abort), which keeps the original of every page the insert changes: about eight
         // pages per record. Once it outgrows 64 KiB it spills to a file in /var/tmp and stays there for the
         // transaction, so a 200,000-point Records.json wrote 7 GB of statement journal. In memory it never holds
         // more than the pages of one insert. Dispose restores the default.
@@ -62,17 +61,15 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             _checkTombstones = Convert.ToInt64(tombstones.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
         }
 
-        // The two inserts run once per record, so they are prepared and bound through SQLitePCL directly, by
-        // index: SqliteCommand looks every parameter up by name on every execution, which cost about a fifth
-        // of the import's CPU time (docs in BENCHMARKS.md). They run on the connection's handle, inside its
-        // transaction.
+        // The insert runs once per record, so it is prepared and bound through SQLitePCL directly, by index:
+        // SqliteCommand looks every parameter up by name on every execution, which cost about a fifth of the
+        // import's CPU time (docs in BENCHMARKS.md). It runs on the connection's handle, inside its transaction.
         _insertRecord = Prepare(connection, $"""
             INSERT OR IGNORE INTO records (id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon,
-                accuracy_m, title, body, attributes, blob_sha256, path, pointer, byte_offset, import_id)
-            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18
+                accuracy_m, title, body, attributes, blob_sha256, path, pointer, byte_offset, import_id, cell)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
             {(_checkTombstones ? "WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE record_id = ?1)" : "")}
             """);
-        _insertPlace = Prepare(connection, "INSERT INTO records_place (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)");
 
         // The values that are the same for every record of the file are bound once.
         Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
@@ -107,23 +104,16 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         BindDouble(statement, 10, draft.AccuracyMeters);
         BindText(statement, 11, draft.Title);
         BindText(statement, 12, draft.Text);
-        BindText(statement, 13, draft.Attributes?.ToJsonString());
+        BindText(statement, 13, draft.Attributes?.ToJsonString() ?? draft.AttributesJson);
         BindText(statement, 16, draft.Pointer);
         BindInt64(statement, 17, draft.ByteOffset);
+        BindInt64(statement, 19, draft.Latitude is { } latitude && draft.Longitude is { } longitude ? PlaceCell.For(latitude, longitude) : null);
 
         var inserted = Step(statement);
         if (!inserted)
         {
             Duplicates++;
             return false;
-        }
-
-        if (draft.Latitude is { } latitude && draft.Longitude is { } longitude)
-        {
-            Check(raw.sqlite3_bind_int64(_insertPlace, 1, raw.sqlite3_last_insert_rowid(_connection.Handle)));
-            Check(raw.sqlite3_bind_double(_insertPlace, 2, latitude));
-            Check(raw.sqlite3_bind_double(_insertPlace, 3, longitude));
-            Step(_insertPlace);
         }
 
         Added++;
@@ -194,7 +184,6 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     public void Dispose()
     {
         _insertRecord.Dispose();
-        _insertPlace.Dispose();
         if (!_committed)
         {
             _transaction.Rollback();
