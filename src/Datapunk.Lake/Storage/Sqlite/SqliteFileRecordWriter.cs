@@ -28,6 +28,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly string _path;
     private readonly FileParseKey _key;
     private readonly sqlite3_stmt _insertRecord;
+    private readonly SqliteTextIndexWriter _textIndex;
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
     private readonly bool _checkTombstones;
     private bool _committed;
@@ -43,11 +44,11 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         // 398 MB with that cache and 160 MB with this one. Dispose restores the default.
         SetCacheSize(connection, WriterCacheKibibytes);
 
-        // Each insert runs with a statement journal (the FTS trigger makes it a multi-write statement that may
-        // abort), which keeps the original of every page the insert changes: about eight
-        // pages per record. Once it outgrows 64 KiB it spills to a file in /var/tmp and stays there for the
-        // transaction, so a 200,000-point Records.json wrote 7 GB of statement journal. In memory it never holds
-        // more than the pages of one insert. Dispose restores the default.
+        // A statement that writes several tables and may abort (as the insert did while an FTS trigger ran on it)
+        // keeps a statement journal: the original of every page it changes. Once that outgrows 64 KiB it spills to
+        // a file in /var/tmp and stays there for the transaction, so a 200,000-point Records.json wrote 7 GB of
+        // statement journal. In memory it never holds more than the pages of one statement. Dispose restores the
+        // default.
         SetPragma(connection, "temp_store = MEMORY");
 
         _transaction = connection.BeginTransaction(deferred: false);
@@ -70,6 +71,8 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
             {(_checkTombstones ? "WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE record_id = ?1)" : "")}
             """);
+
+        _textIndex = new SqliteTextIndexWriter(connection);
 
         // The values that are the same for every record of the file are bound once.
         Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
@@ -104,7 +107,8 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         BindDouble(statement, 10, draft.AccuracyMeters);
         BindText(statement, 11, draft.Title);
         BindText(statement, 12, draft.Text);
-        BindText(statement, 13, draft.Attributes?.ToJsonString() ?? draft.AttributesJson);
+        var attributes = draft.Attributes?.ToJsonString() ?? draft.AttributesJson;
+        BindText(statement, 13, attributes);
         BindText(statement, 16, draft.Pointer);
         BindInt64(statement, 17, draft.ByteOffset);
         BindInt64(statement, 19, draft.Latitude is { } latitude && draft.Longitude is { } longitude ? PlaceCell.For(latitude, longitude) : null);
@@ -116,6 +120,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             return false;
         }
 
+        _textIndex.Add(raw.sqlite3_last_insert_rowid(_connection.Handle), draft.Title, draft.Text, attributes);
         Added++;
         if (!_datasets.TryGetValue(draft.Dataset, out var counter))
         {
@@ -184,6 +189,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     public void Dispose()
     {
         _insertRecord.Dispose();
+        _textIndex.Dispose();
         if (!_committed)
         {
             _transaction.Rollback();

@@ -103,6 +103,7 @@ internal static class SqliteMigrations
         // view, so the text is stored once (in records) and the index holds only tokens. Triggers keep them in
         // step with records inside the same transaction as the insert, so a file's records and their index
         // entries become visible together. A record with no title, text or URL (a location fix) gets no row.
+        // Step 13 replaced the insert trigger by the same inserts in SqliteTextIndexWriter.
         new(2, "search", """
             CREATE VIEW records_text AS
                 SELECT seq, title, body, json_extract(attributes, '$.url') AS url FROM records;
@@ -252,28 +253,17 @@ internal static class SqliteMigrations
         // Place search on a B-tree instead of the R*Tree: records.cell is the Z-order code of (lat, lon) (see
         // PlaceCell), and a bounding box becomes a few range scans of records_by_cell. The index holds lat, lon and
         // start_ms too, so a box query filters and sorts on index entries and reads only the rows it returns.
-        // Keeping the R*Tree up to date cost about 10 µs of CPU per point on import, the B-tree about 1 µs.
-        // lake_place_cell is the C# PlaceCell.For, registered on the connection that migrates.
-        // The insert trigger is recreated to test for the text "url" before json_extract: attributes are written
-        // by System.Text.Json or json_set, which never escape the letters of a key, so a record whose attributes
-        // lack that text (every location point) skips the JSON parse.
+        // Keeping the R*Tree up to date cost about 10 µs of CPU per imported point. lake_place_cell is the C#
+        // PlaceCell.For, registered on the connection that migrates.
+        // The insert trigger of step 2 goes: SqliteTextIndexWriter does its inserts for the records that have text,
+        // because a trigger on records made SQLite copy every page an insert changed into a statement journal,
+        // location points included. The record writer is the only code that inserts into records.
         new(13, "place-cells", """
             ALTER TABLE records ADD COLUMN cell INTEGER;
             UPDATE records SET cell = lake_place_cell(lat, lon) WHERE lat IS NOT NULL AND lon IS NOT NULL;
             CREATE INDEX records_by_cell ON records (cell, lat, lon, start_ms) WHERE cell IS NOT NULL;
             DROP TABLE records_place;
-
             DROP TRIGGER records_text_insert;
-            CREATE TRIGGER records_text_insert AFTER INSERT ON records
-            WHEN new.title IS NOT NULL OR new.body IS NOT NULL
-                OR (instr(new.attributes, '"url"') > 0 AND json_extract(new.attributes, '$.url') IS NOT NULL)
-            BEGIN
-                INSERT INTO records_fts (rowid, title, body, url)
-                    VALUES (new.seq, new.title, new.body, json_extract(new.attributes, '$.url'));
-                INSERT INTO records_trigram (rowid, title, body, url)
-                    VALUES (new.seq, new.title, new.body, json_extract(new.attributes, '$.url'));
-                INSERT INTO embedding_queue (seq) SELECT new.seq WHERE new.title IS NOT NULL OR new.body IS NOT NULL;
-            END;
             """),
     ];
 }
