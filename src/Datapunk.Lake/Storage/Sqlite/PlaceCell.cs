@@ -49,9 +49,9 @@ internal static class PlaceCell
 
         var box = new Box(QuantiseLongitude(minLongitude), QuantiseLongitude(maxLongitude), QuantiseLatitude(minLatitude), QuantiseLatitude(maxLatitude));
 
-        // Descend the quadtree one level at a time. A quad inside the box is one whole range; a quad that only
-        // overlaps it is split further while the total stays within maxRanges, and becomes a whole range
-        // (a superset) at the level where splitting would exceed it.
+        // Descend the quadtree one level at a time. A quad inside the box is one whole range. A quad that only
+        // overlaps it is split further while the total stays within maxRanges, and becomes a whole range (a
+        // superset of its part of the box) at the level where splitting would exceed that bound.
         var ranges = new List<(long Low, long High)>();
         var partial = new List<Quad> { new(0, 0, BitsPerAxis) };
         while (partial.Count > 0)

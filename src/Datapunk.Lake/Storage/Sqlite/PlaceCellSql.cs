@@ -14,7 +14,7 @@ internal static class PlaceCellSql
     /// </summary>
     /// <remarks>
     /// The ranges come first in the join (CROSS JOIN fixes the order), so each range is one scan of the index. The
-    /// index holds lat, lon and start_ms, so the box test and a sort by time need no row.
+    /// index contains lat, lon and start_ms, so the box test and a sort by time need no row.
     /// </remarks>
     public static (string Source, string Condition) Join(
         SqliteCommand command, string name, string alias, double minLatitude, double maxLatitude, double minLongitude, double maxLongitude)

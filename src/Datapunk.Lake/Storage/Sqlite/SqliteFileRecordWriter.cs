@@ -47,7 +47,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         // A statement that writes several tables and may abort (as the insert did while an FTS trigger ran on it)
         // keeps a statement journal: the original of every page it changes. Once that outgrows 64 KiB it spills to
         // a file in /var/tmp and stays there for the transaction, so a 200,000-point Records.json wrote 7 GB of
-        // statement journal. In memory it never holds more than the pages of one statement. Dispose restores the
+        // statement journal. In memory it never contains more than the pages of one statement. Dispose restores the
         // default.
         SetPragma(connection, "temp_store = MEMORY");
 

@@ -251,8 +251,8 @@ internal static class SqliteMigrations
             """),
 
         // Place search on a B-tree instead of the R*Tree: records.cell is the Z-order code of (lat, lon) (see
-        // PlaceCell), and a bounding box becomes a few range scans of records_by_cell. The index holds lat, lon and
-        // start_ms too, so a box query filters and sorts on index entries and reads only the rows it returns.
+        // PlaceCell), and a bounding box becomes a few range scans of records_by_cell. The index also contains lat, lon and
+        // start_ms, so a box query filters and sorts on index entries and reads only the rows it returns.
         // Keeping the R*Tree up to date cost about 10 µs of CPU per imported point. lake_place_cell is the C#
         // PlaceCell.For, registered on the connection that migrates.
         // The insert trigger of step 2 goes: SqliteTextIndexWriter does its inserts for the records that have text,

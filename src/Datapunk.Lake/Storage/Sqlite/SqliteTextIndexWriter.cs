@@ -11,8 +11,8 @@ namespace Datapunk.Lake.Storage.Sqlite;
 /// A record gets FTS rows when it has a title, a text or a top-level <c>url</c> attribute, and a place in the
 /// embedding queue when it has a title or a text. Its <c>url</c> is read with SQLite's <c>json_extract</c>, as the
 /// update and delete triggers read it, so the three stay consistent. A trigger with these inserts made SQLite keep a
-/// statement journal for every insert into records, location points included; that copying cost about a quarter of
-/// the CPU time of a Records.json import.
+/// statement journal for every insert into records, location points included. Copying pages into it cost about a
+/// quarter of the CPU time of a Records.json import.
 /// </remarks>
 internal sealed class SqliteTextIndexWriter : IDisposable
 {
@@ -31,7 +31,7 @@ internal sealed class SqliteTextIndexWriter : IDisposable
         _queueEmbedding = Prepare("INSERT INTO embedding_queue (seq) VALUES (?1)");
     }
 
-    /// <summary>Indexes the record with row id <paramref name="seq"/> when it has text; does nothing otherwise.</summary>
+    /// <summary>Indexes the record with row id <paramref name="seq"/> when it has a title, a text or a URL.</summary>
     public void Add(long seq, string? title, string? body, string? attributes)
     {
         var hasText = title is not null || body is not null;
