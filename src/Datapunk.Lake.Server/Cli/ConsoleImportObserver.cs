@@ -23,6 +23,7 @@ internal sealed class ConsoleImportObserver(TextWriter output, bool quiet) : IIm
             FileOutcome.Parsed when report.Format?.StartsWith("archive.", StringComparison.Ordinal) == true => report.Format,
             FileOutcome.Parsed => string.Create(CultureInfo.InvariantCulture, $"{report.Format}: {report.RecordsAdded:N0} records added, {report.Duplicates:N0} duplicates"),
             FileOutcome.Unchanged => $"{report.Format}: already imported",
+            FileOutcome.Kept when report.Format == Sovereignty.Export.ExportArchive.OriginalFormat => "restored from the lake export, not parsed again",
             FileOutcome.Kept => "kept, not parsed",
             _ => $"{report.Position}: {report.Message}",
         };

@@ -16,24 +16,41 @@ internal static class DeleteCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be deleted, and delete nothing." };
         var allowReimport = new Option<bool>("--allow-reimport") { Description = "Leave no tombstones, so importing the same export again brings the records back." };
         var command = new Command("delete", "Delete data for good: records, their index entries, originals and keys.") { dataset, import, from, to, ids, dryRun, allowReimport };
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "DELETE /v1/records", async (result, audit, cancellationToken) =>
         {
             var request = new DeletionRequest(result.GetValue(dataset), result.GetValue(import), result.GetValue(from), result.GetValue(to),
                 result.GetValue(ids), AllowReimport: result.GetValue(allowReimport));
+            audit.Action = HttpAction(request);
+            audit.Target = request.IsEmpty ? $"dryRun={result.GetValue(dryRun)}" : $"{request.Describe()} dryRun={result.GetValue(dryRun)}";
             if (request.IsEmpty)
             {
                 Console.Error.WriteLine("Say what to delete: --dataset, --import, --from/--to or --id. Add --dry-run to see the counts first.");
+                audit.Result = "invalid arguments";
                 return 1;
             }
 
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             var outcome = result.GetValue(dryRun)
                 ? await lake.Control.Deletion.PreviewAsync(request, scope: null, cancellationToken)
                 : await lake.Control.Deletion.DeleteAsync(request, scope: null, cancellationToken);
+            audit.Result = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{outcome.Records} records, {outcome.Blobs} blobs");
             var verb = outcome.DryRun ? "Would delete" : "Deleted";
             Console.WriteLine($"{verb} {outcome.Records} records and {outcome.Blobs} originals from {outcome.Datasets.Count} datasets ({string.Join(", ", outcome.Datasets)}).");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The HTTP request that deletes the same: a whole dataset, a whole import, or records by filter.</summary>
+    private static string HttpAction(DeletionRequest request)
+    {
+        if (request.IsWholeDataset)
+        {
+            return "DELETE /v1/datasets/{**name}";
+        }
+
+        var onlyImport = request.ImportId is not null && request.Dataset is null && request.From is null && request.To is null
+            && (request.RecordIds is null || request.RecordIds.Count == 0) && request.Kind is null;
+        return onlyImport ? "DELETE /v1/imports/{id}" : "DELETE /v1/records";
     }
 }

@@ -12,15 +12,16 @@ internal static class EmbedCommand
     {
         var batch = new Option<int>("--batch-size") { Description = "Texts per model call.", DefaultValueFactory = _ => EmbeddingIndexer.DefaultBatchSize };
         var command = new Command("embed", "Compute sentence embeddings for every text record that has none yet (on this machine).") { batch };
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "embed", async (result, audit, cancellationToken) =>
         {
             if (result.GetValue(batch) < 1)
             {
                 Console.Error.WriteLine($"Invalid --batch-size {result.GetValue(batch)}. Use 1 or more.");
+                audit.Result = "invalid arguments";
                 return 1;
             }
 
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             var total = await lake.Search.Index.CountPendingEmbeddingsAsync(cancellationToken);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total} records to embed."));
 
@@ -29,6 +30,7 @@ internal static class EmbedCommand
                 Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done}/{total} embedded")));
             var count = await lake.Search.CreateIndexer().RunAsync(result.GetValue(batch), progress, cancellationToken);
 
+            audit.Result = string.Create(CultureInfo.InvariantCulture, $"{count} records embedded");
             var seconds = stopwatch.Elapsed.TotalSeconds;
             Console.Error.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -14,16 +14,19 @@ internal static class ExportCommand
         var from = new Option<DateTimeOffset?>("--from") { Description = "Export only records that start at or after this time (ISO 8601)." };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Export only records that start before this time (ISO 8601)." };
         var command = new Command("export", "Write every original, every record and a manifest of hashes to a zip.") { output, dataset, kind, from, to };
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "POST /v1/exports", async (result, audit, cancellationToken) =>
         {
             var path = Path.GetFullPath(result.GetValue(output)!);
+            audit.Target = LocalAudit.Describe(("dataset", result.GetValue(dataset)), ("kind", result.GetValue(kind)),
+                ("from", result.GetValue(from)), ("to", result.GetValue(to)), ("file", path));
             if (File.Exists(path))
             {
                 Console.Error.WriteLine($"'{path}' already exists. Choose a new file name or remove the old export first.");
+                audit.Result = "file exists";
                 return 1;
             }
 
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             var filter = new ExportFilter { Datasets = result.GetValue(dataset) ?? [], Kinds = result.GetValue(kind) ?? [], From = result.GetValue(from), To = result.GetValue(to) };
             ExportSummary summary;
             await using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
@@ -31,6 +34,7 @@ internal static class ExportCommand
                 summary = await lake.Control.Exporter.ExportAsync(stream, filter, cancellationToken);
             }
 
+            audit.Result = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{summary.Records} records, {summary.Originals} originals");
             Console.WriteLine($"Exported {summary.Records} records, {summary.Originals} originals, {summary.Datasets} datasets and {summary.Imports} imports to {path}");
             return 0;
         });

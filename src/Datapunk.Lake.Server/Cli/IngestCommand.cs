@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Ingestion;
 using Datapunk.Lake.Server.Apis;
@@ -20,27 +21,31 @@ internal static class IngestCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the summary, not each file." };
         var command = new Command("ingest", "Import a Takeout archive, folder or file into the lake.") { paths, account, quiet };
 
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "POST /v1/imports/", async (result, audit, cancellationToken) =>
         {
             var accountName = result.GetValue(account);
+            var inputs = result.GetValue(paths)!;
+            audit.Target = LocalAudit.Describe(("account", accountName), ("paths", inputs.Select(Path.GetFullPath)));
             if (accountName is not null && !ImportsApi.IsValidAccount(accountName))
             {
                 Console.Error.WriteLine($"Invalid --account '{accountName}'. Use letters, digits and '.', '_', '-', '@', '+' only.");
+                audit.Result = "invalid arguments";
                 return 1;
             }
 
-            var inputs = result.GetValue(paths)!;
             foreach (var input in inputs)
             {
                 if (!File.Exists(input) && !Directory.Exists(input))
                 {
                     Console.Error.WriteLine($"'{input}' does not exist. Pass a Takeout .zip or .tgz, an extracted folder or a single export file.");
+                    audit.Result = "path not found";
                     return 1;
                 }
             }
 
-            var lake = await LakeCommandLine.OpenLakeAsync(result, accountName, cancellationToken);
+            var lake = await audit.OpenLakeAsync(accountName, cancellationToken);
             var job = ImportJob.Create(string.Join(", ", inputs.Select(Path.GetFullPath)), lake.Options.Account);
+            audit.Target = LocalAudit.Describe(("import", job.Id), ("account", accountName), ("paths", inputs.Select(Path.GetFullPath)));
             await lake.Records.CreateImportAsync(job.Summary, cancellationToken);
             Console.Error.WriteLine($"Importing into {lake.Options.DataDirectory} as {job.Id}");
 
@@ -51,6 +56,12 @@ internal static class IngestCommand
             var files = await lake.Records.GetImportFilesAsync(job.Id, CancellationToken.None);
 
             ImportSummaryPrinter.Print(Console.Out, summary, files, TimeProvider.System.GetElapsedTime(started));
+            audit.Result = string.Create(CultureInfo.InvariantCulture, $"{summary.State}, {summary.RecordsAdded} records added, {summary.Errors} file errors");
+            if (summary.State == ImportState.Succeeded && summary.Errors > 0)
+            {
+                audit.Status = "partial";
+            }
+
             return summary.State switch
             {
                 ImportState.Succeeded when summary.Errors == 0 => 0,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Datapunk.Lake.Server.Cli;
 
@@ -12,11 +13,14 @@ internal static class IntegrityCommand
     {
         var repair = new Option<bool>("--repair") { Description = "Fix what can be fixed without losing anything (unlisted blobs, stale keys and temporary files, dataset counters)." };
         var command = new Command("verify", "Check every blob, every record's provenance and the audit chain.") { repair };
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "verify", async (result, audit, cancellationToken) =>
         {
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             var repairing = result.GetValue(repair);
+            audit.Target = "repair=" + repairing;
             var report = await lake.Control.Verifier.VerifyAsync(repairing, cancellationToken);
+            audit.Result = string.Create(CultureInfo.InvariantCulture,
+                $"{report.BlobsChecked} blobs, {report.RecordsChecked} records, {report.Problems.Count} problems, {report.Repairs.Count} repairs");
             foreach (var fixedProblem in report.Repairs)
             {
                 Console.WriteLine("repaired: " + fixedProblem);

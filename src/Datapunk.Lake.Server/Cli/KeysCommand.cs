@@ -61,7 +61,7 @@ internal static class KeysCommand
             int count;
             try
             {
-                count = await lake.Control.RotateMasterKeyAsync(next, salt, tokenId: null, cancellationToken);
+                count = await lake.Control.RotateMasterKeyAsync(next, salt, LocalAudit.ActorId, cancellationToken);
             }
             catch (InvalidOperationException exception)
             {

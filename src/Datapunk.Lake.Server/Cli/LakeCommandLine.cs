@@ -12,6 +12,9 @@ public static class LakeCommandLine
         Recursive = true,
     };
 
+    /// <summary>The exit code of every command when a setting (option or environment variable) is not valid.</summary>
+    public const int InvalidSettingExitCode = 2;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Datapunk Lake: keep your exported data, query it, and decide who sees it.");
@@ -32,7 +35,30 @@ public static class LakeCommandLine
         root.Subcommands.Add(VerifyCommand.AddInstallOption(IntegrityCommand.Create()));
         root.Subcommands.Add(HealthcheckCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
-        return await root.Parse(args).InvokeAsync();
+
+        // System.CommandLine's default handler prints every exception with its stack trace. An invalid setting is the
+        // user's to fix, so it gets its one-line message and exit code 2, the code 'lake healthcheck' uses for a bad option.
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(invocation);
+        }
+        catch (InvalidSettingException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return InvalidSettingExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            // System.CommandLine's default handler also returns 1 without a message for a cancelled command.
+            return 1;
+        }
+        catch (Exception exception)
+        {
+            // The same output and exit code as System.CommandLine's default handler.
+            await Console.Error.WriteLineAsync("Unhandled exception: " + exception);
+            return 1;
+        }
     }
 
     /// <summary>Opens the lake in the data directory chosen by option or environment.</summary>

@@ -20,18 +20,22 @@ internal static class RecordsCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON record per line (NDJSON) instead of a table." };
         var command = new Command("records", "List records in time order.") { from, to, kind, dataset, bbox, limit, cursor, json };
 
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "GET /v1/records", async (result, audit, cancellationToken) =>
         {
+            audit.Target = LocalAudit.Describe(("from", result.GetValue(from)), ("to", result.GetValue(to)), ("kind", result.GetValue(kind)),
+                ("dataset", result.GetValue(dataset)), ("bbox", result.GetValue(bbox)), ("limit", result.GetValue(limit)));
             var query = RecordQueryParser.TryParse(result.GetValue(from), result.GetValue(to), result.GetValue(kind), result.GetValue(dataset),
                 result.GetValue(bbox), result.GetValue(limit), result.GetValue(cursor), out var error);
             if (query is null)
             {
                 Console.Error.WriteLine(error);
+                audit.Result = "invalid arguments";
                 return 1;
             }
 
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             var page = await lake.Records.QueryRecordsAsync(query, cancellationToken);
+            audit.Result = string.Create(CultureInfo.InvariantCulture, $"{page.Items.Count} records");
             var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
             foreach (var record in page.Items)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Datapunk.Lake.Server.Cli;
 
@@ -12,29 +13,34 @@ internal static class RetentionCommand
         var kind = new Option<string?>("--kind") { Description = "The record kind the policy applies to." };
         var days = new Option<int>("--max-age-days") { Description = "Delete records that start more than this many days ago.", Required = true };
         var set = new Command("set", "Add or change a policy.") { dataset, kind, days };
-        set.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(set, "PUT /v1/retention/", async (result, audit, cancellationToken) =>
         {
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            audit.Target = LocalAudit.Describe(("dataset", result.GetValue(dataset)), ("kind", result.GetValue(kind)), ("maxAgeDays", result.GetValue(days)));
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             try
             {
-                var policy = lake.Control.Retention.Set(result.GetValue(dataset), result.GetValue(kind), result.GetValue(days), tokenId: null);
+                var policy = lake.Control.Retention.Set(result.GetValue(dataset), result.GetValue(kind), result.GetValue(days), LocalAudit.ActorId);
+                audit.Result = "policy " + policy.Id.ToString(CultureInfo.InvariantCulture);
                 Console.WriteLine($"Policy {policy.Id}: {policy.Describe()}. It runs at every server start and every hour; 'lake retention preview' shows what it would delete.");
                 return 0;
             }
             catch (ArgumentException exception)
             {
                 Console.Error.WriteLine(exception.Message.Split(" (Parameter", 2)[0]);
+                audit.Result = "invalid arguments";
                 return 1;
             }
         });
 
         var list = new Command("list", "List the policies.");
-        list.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(list, "GET /v1/retention/", async (result, audit, cancellationToken) =>
         {
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
-            foreach (var policy in lake.Control.Retention.List())
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
+            var policies = lake.Control.Retention.List();
+            audit.Result = string.Create(CultureInfo.InvariantCulture, $"{policies.Count} policies");
+            foreach (var policy in policies)
             {
-                Console.WriteLine($"{policy.Id}  {policy.Describe()}  last run: {policy.LastRunAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "never"}");
+                Console.WriteLine($"{policy.Id}  {policy.Describe()}  last run: {policy.LastRunAt?.ToString("O", CultureInfo.InvariantCulture) ?? "never"}");
             }
 
             return 0;
@@ -42,16 +48,32 @@ internal static class RetentionCommand
 
         var id = new Argument<long>("id") { Description = "The policy id, as 'lake retention list' prints it." };
         var remove = new Command("remove", "Remove a policy.") { id };
-        remove.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(remove, "DELETE /v1/retention/{id:long}", async (result, audit, cancellationToken) =>
         {
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
-            return lake.Control.Retention.Remove(result.GetValue(id), tokenId: null) ? 0 : 1;
+            audit.Target = "id=" + result.GetValue(id).ToString(CultureInfo.InvariantCulture);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
+            if (lake.Control.Retention.Remove(result.GetValue(id), LocalAudit.ActorId))
+            {
+                return 0;
+            }
+
+            audit.Result = "not found";
+            return 1;
         });
 
         var preview = new Command("preview", "Print what a run would delete now, and delete nothing.");
-        preview.SetAction(async (result, cancellationToken) => Print(await (await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken)).Control.Retention.PreviewAsync(cancellationToken)));
+        LocalAudit.SetAction(preview, "POST /v1/retention/preview", async (result, audit, cancellationToken) =>
+        {
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
+            return Print(await lake.Control.Retention.PreviewAsync(cancellationToken), audit);
+        });
+
         var run = new Command("run", "Apply every policy now.");
-        run.SetAction(async (result, cancellationToken) => Print(await (await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken)).Control.Retention.RunAsync(tokenId: null, cancellationToken)));
+        LocalAudit.SetAction(run, "POST /v1/retention/run", async (result, audit, cancellationToken) =>
+        {
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
+            return Print(await lake.Control.Retention.RunAsync(LocalAudit.ActorId, cancellationToken), audit);
+        });
 
         command.Subcommands.Add(set);
         command.Subcommands.Add(list);
@@ -61,8 +83,9 @@ internal static class RetentionCommand
         return command;
     }
 
-    private static int Print(IReadOnlyList<Datapunk.Lake.Sovereignty.Retention.RetentionOutcome> outcomes)
+    private static int Print(IReadOnlyList<Datapunk.Lake.Sovereignty.Retention.RetentionOutcome> outcomes, LocalAudit audit)
     {
+        audit.Result = string.Create(CultureInfo.InvariantCulture, $"{outcomes.Count} policies, {outcomes.Sum(o => o.Result.Records)} records");
         foreach (var outcome in outcomes)
         {
             var verb = outcome.Result.DryRun ? "would delete" : "deleted";

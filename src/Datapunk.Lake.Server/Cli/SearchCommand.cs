@@ -31,8 +31,17 @@ internal static class SearchCommand
             query, mode, kind, dataset, from, to, near, radius, bbox, sort, limit, cursor, json,
         };
 
-        command.SetAction(async (result, cancellationToken) =>
+        LocalAudit.SetAction(command, "GET /v1/search/", async (result, audit, cancellationToken) =>
         {
+            var byPlace = result.GetValue(near) is not null || result.GetValue(bbox) is not null;
+            audit.Action = byPlace ? "GET /v1/search/place" : "GET /v1/search/";
+            audit.Target = byPlace
+                ? LocalAudit.Describe(("near", result.GetValue(near)), ("radius", result.GetValue(radius)), ("bbox", result.GetValue(bbox)), ("sort", result.GetValue(sort)),
+                    ("kind", result.GetValue(kind)), ("dataset", result.GetValue(dataset)), ("from", result.GetValue(from)), ("to", result.GetValue(to)), ("limit", result.GetValue(limit)))
+                : LocalAudit.Describe(("q", result.GetValue(query)), ("mode", result.GetValue(mode)),
+                    ("kind", result.GetValue(kind)), ("dataset", result.GetValue(dataset)), ("from", result.GetValue(from)), ("to", result.GetValue(to)), ("limit", result.GetValue(limit)));
+            audit.Result = "invalid arguments";
+
             var filter = SearchFilterParser.TryParse(result.GetValue(from), result.GetValue(to), result.GetValue(kind), result.GetValue(dataset), out var error);
             if (filter is null)
             {
@@ -40,13 +49,13 @@ internal static class SearchCommand
                 return 1;
             }
 
-            var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
+            var lake = await audit.OpenLakeAsync(account: null, cancellationToken);
             try
             {
-                if (result.GetValue(near) is not null || result.GetValue(bbox) is not null)
+                if (byPlace)
                 {
                     return await SearchPlaceAsync(lake, result.GetValue(near), result.GetValue(radius), result.GetValue(bbox), result.GetValue(sort)!,
-                        filter, result.GetValue(limit), result.GetValue(cursor), result.GetValue(json), cancellationToken);
+                        filter, result.GetValue(limit), result.GetValue(cursor), result.GetValue(json), audit, cancellationToken);
                 }
 
                 if (!Enum.TryParse<SearchMode>(result.GetValue(mode), ignoreCase: true, out var searchMode) || !Enum.IsDefined(searchMode))
@@ -68,6 +77,7 @@ internal static class SearchCommand
                     Limit = result.GetValue(limit),
                     Cursor = result.GetValue(cursor),
                 }, cancellationToken);
+                audit.Result = string.Create(CultureInfo.InvariantCulture, $"{page.Items.Count} results");
 
                 var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
                 var rank = 0;
@@ -99,7 +109,7 @@ internal static class SearchCommand
 
     private static async Task<int> SearchPlaceAsync(
         Lake lake, string? near, double? radius, string? bbox, string sort, SearchFilter filter, int limit, string? cursor, bool json,
-        CancellationToken cancellationToken)
+        LocalAudit audit, CancellationToken cancellationToken)
     {
         double? latitude = null;
         double? longitude = null;
@@ -139,6 +149,7 @@ internal static class SearchCommand
             Sort = placeSort,
             Filter = filter,
         }, limit, cursor, cancellationToken);
+        audit.Result = string.Create(CultureInfo.InvariantCulture, $"{page.Items.Count} results");
 
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         foreach (var match in page.Items)

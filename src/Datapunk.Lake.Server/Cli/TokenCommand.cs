@@ -53,7 +53,7 @@ internal static class TokenCommand
                 return 1;
             }
 
-            lake.Control.Audit.Append(null, "token.create", $"token={created.Token.Id} scopes={string.Join(',', created.Token.Scopes)}", "ok");
+            lake.Control.Audit.Append(LocalAudit.ActorId, "token.create", $"token={created.Token.Id} scopes={string.Join(',', created.Token.Scopes)}", "ok");
             Console.Error.WriteLine($"Created token {created.Token.Id}. Copy it now; it is not shown again:");
             Console.WriteLine(created.Secret);
             return 0;
@@ -91,7 +91,7 @@ internal static class TokenCommand
             var lake = await LakeCommandLine.OpenLakeAsync(result, account: null, cancellationToken);
             var tokenId = result.GetValue(id)!;
             var revoked = await lake.Control.Tokens.RevokeAsync(tokenId, cancellationToken);
-            lake.Control.Audit.Append(null, "token.revoke", "token=" + tokenId, revoked ? "ok" : "not found");
+            lake.Control.Audit.Append(LocalAudit.ActorId, "token.revoke", "token=" + tokenId, revoked ? "ok" : "not found");
             if (!revoked)
             {
                 Console.Error.WriteLine($"No active token has the id '{tokenId}'. Run 'lake token list'.");

@@ -32,7 +32,7 @@ public sealed record HealthThresholds
     /// <summary>
     /// Reads the thresholds from configuration, where environment variables of the same names land.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A value is not a whole number of MiB in range, or not a known detail level.</exception>
+    /// <exception cref="InvalidSettingException">A value is not a whole number of MiB in range, or not a known detail level.</exception>
     public static HealthThresholds FromConfiguration(IConfiguration configuration, bool isDevelopment)
     {
         return new HealthThresholds
@@ -58,8 +58,8 @@ public sealed record HealthThresholds
         const long maximum = long.MaxValue / Mebibyte;
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var mebibytes) || mebibytes < minimum || mebibytes > maximum)
         {
-            throw new InvalidOperationException(
-                $"Invalid {key} '{text}'. Use a whole number of MiB from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}, or leave it unset for the default.");
+            throw new InvalidSettingException(key, text,
+                $"Use a whole number of MiB from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}, or leave it unset for the default.");
         }
 
         return mebibytes * Mebibyte;
@@ -76,7 +76,7 @@ public sealed record HealthThresholds
         {
             "FIGURES" => HealthDetail.Figures,
             "FULL" => HealthDetail.Full,
-            _ => throw new InvalidOperationException($"Invalid {DetailKey} '{text}'. Use 'figures' (status and measured figures) or 'full' (also error messages, paths and process details, meant for development)."),
+            _ => throw new InvalidSettingException(DetailKey, text, "Use 'figures' (status and measured figures) or 'full' (also error messages, paths and process details, meant for development)."),
         };
     }
 }

@@ -17,13 +17,18 @@ public static class LakeOperations
     /// Configures console logging, the install check at start, the readiness checks and metrics. Every setting is
     /// read and validated here, so a bad value stops the server before it listens.
     /// </summary>
-    public static WebApplicationBuilder AddLakeOperations(this WebApplicationBuilder builder)
+    /// <param name="verifyInstallAtStart">Whether to register the install check as a hosted service. <c>lake serve</c> passes false because it runs the check before it opens the lake.</param>
+    /// <exception cref="InvalidSettingException">A setting is not valid.</exception>
+    public static WebApplicationBuilder AddLakeOperations(this WebApplicationBuilder builder, bool verifyInstallAtStart)
     {
         builder.Logging.AddLakeConsole(builder.Configuration, builder.Environment);
 
-        // Registered before every other hosted service, so nothing runs from files that fail the check.
         InstallVerificationSettings.ReadMode(builder.Configuration, builder.Environment, out _);
-        builder.Services.AddHostedService<InstallIntegrityStartupCheck>();
+        if (verifyInstallAtStart)
+        {
+            // Registered before every other hosted service, so nothing runs from files that fail the check.
+            builder.Services.AddHostedService<InstallIntegrityStartupCheck>();
+        }
 
         ReadHttpsPort(builder.Configuration);
         builder.Services.AddLakeHealthChecks(builder.Configuration, builder.Environment);
@@ -35,7 +40,7 @@ public static class LakeOperations
     /// Adds an HTTPS endpoint on <c>LAKE_HTTPS_PORT</c> when it is set, with Kestrel's default certificate: the
     /// ASP.NET Core development certificate, which the development image makes for <c>localhost</c>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The port is not a number from 1 to 65535.</exception>
+    /// <exception cref="InvalidSettingException">The port is not a number from 1 to 65535.</exception>
     public static void ListenDevelopmentHttps(this KestrelServerOptions kestrel, IConfiguration configuration, string host)
     {
         if (ReadHttpsPort(configuration) is { } port)
@@ -54,7 +59,7 @@ public static class LakeOperations
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            throw new InvalidOperationException($"Invalid {HttpsPortKey} '{text}'. Use a number from 1 to 65535, or leave it unset for no HTTPS endpoint.");
+            throw new InvalidSettingException(HttpsPortKey, text, "Use a number from 1 to 65535, or leave it unset for no HTTPS endpoint.");
         }
 
         return port;

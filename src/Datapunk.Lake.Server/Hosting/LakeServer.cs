@@ -10,8 +10,19 @@ namespace Datapunk.Lake.Server.Hosting;
 /// <summary>Composes the HTTP server over an opened lake.</summary>
 public static class LakeServer
 {
+    /// <summary>Builds the server over <paramref name="lake"/>, with the install check as the first hosted service.</summary>
     /// <param name="configure">Runs last on the builder; tests use it to put in a test server.</param>
-    public static WebApplication Build(Lake lake, ServerOptions options, string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <exception cref="InvalidSettingException">A setting in configuration or the environment is not valid.</exception>
+    public static WebApplication Build(Lake lake, ServerOptions options, string[] args, Action<WebApplicationBuilder>? configure = null) =>
+        Build(CreateBuilder(options, args, verifyInstallAtStart: true), lake, options, configure);
+
+    /// <summary>
+    /// Creates the builder and reads and validates every setting, without a lake, so that <c>lake serve</c> can
+    /// reject a bad setting and check the install before it opens the data directory.
+    /// </summary>
+    /// <param name="verifyInstallAtStart">Whether the host verifies the install when it starts; false when the caller has done it.</param>
+    /// <exception cref="InvalidSettingException">A setting in configuration or the environment is not valid.</exception>
+    public static WebApplicationBuilder CreateBuilder(ServerOptions options, string[] args, bool verifyInstallAtStart)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -19,8 +30,14 @@ public static class LakeServer
             kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
             kestrel.ListenDevelopmentHttps(builder.Configuration, options.Host);
         });
-        builder.AddLakeOperations();
+        builder.AddLakeOperations(verifyInstallAtStart);
+        return builder;
+    }
 
+    /// <summary>Adds the lake, the APIs and the background services to a builder from <see cref="CreateBuilder"/>.</summary>
+    /// <param name="configure">Runs last on the builder; tests use it to put in a test server.</param>
+    public static WebApplication Build(WebApplicationBuilder builder, Lake lake, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
         builder.Services.AddSingleton(lake);
         builder.Services.AddSingleton<ImportQueue>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ImportQueue>());

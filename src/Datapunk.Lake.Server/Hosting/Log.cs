@@ -4,7 +4,7 @@ namespace Datapunk.Lake.Server.Hosting;
 
 /// <summary>
 /// Every log message of the server. Event ids: 1000–1099 imports, 1100–1199 storage, 1200–1299 HTTP and
-/// hosting, 1300–1399 access, 1400–1499 audit, 1500–1599 search.
+/// hosting, 1300–1399 access, 1400–1499 audit, 1500–1599 search, 1600–1699 operations.
 /// </summary>
 internal static partial class Log
 {

@@ -20,7 +20,7 @@ public static class InstallVerificationSettings
     public const string ModeKey = "LAKE_VERIFY_INSTALL";
 
     /// <param name="explicitlySet">True when configuration names the mode, false when it is the environment's default.</param>
-    /// <exception cref="InvalidOperationException">The value is not a known mode.</exception>
+    /// <exception cref="InvalidSettingException">The value is not a known mode.</exception>
     public static InstallVerificationMode ReadMode(IConfiguration configuration, IHostEnvironment environment, out bool explicitlySet)
     {
         var text = configuration[ModeKey];
@@ -35,7 +35,7 @@ public static class InstallVerificationSettings
             "ENFORCE" => InstallVerificationMode.Enforce,
             "WARN" => InstallVerificationMode.Warn,
             "OFF" => InstallVerificationMode.Off,
-            _ => throw new InvalidOperationException($"Invalid {ModeKey} '{text}'. Use 'enforce' (refuse to start on any difference), 'warn' (log and start) or 'off'."),
+            _ => throw new InvalidSettingException(ModeKey, text, "Use 'enforce' (refuse to start on any difference), 'warn' (log and start) or 'off'."),
         };
     }
 }

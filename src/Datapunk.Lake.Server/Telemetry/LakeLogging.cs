@@ -12,7 +12,7 @@ public static class LakeLogging
     /// <summary>Configuration key (and environment variable) for the minimum level, such as <c>Debug</c>.</summary>
     public const string LevelKey = "LAKE_LOG_LEVEL";
 
-    /// <exception cref="InvalidOperationException">The format or the level is not a known value.</exception>
+    /// <exception cref="InvalidSettingException">The format or the level is not a known value.</exception>
     public static ILoggingBuilder AddLakeConsole(this ILoggingBuilder logging, IConfiguration configuration, IHostEnvironment environment)
     {
         var json = ReadFormatIsJson(configuration[FormatKey], environment.IsDevelopment());
@@ -59,7 +59,7 @@ public static class LakeLogging
         {
             "JSON" => true,
             "TEXT" => false,
-            _ => throw new InvalidOperationException($"Invalid {FormatKey} '{text}'. Use 'json' (one JSON object per line) or 'text' (human-readable lines)."),
+            _ => throw new InvalidSettingException(FormatKey, text, "Use 'json' (one JSON object per line) or 'text' (human-readable lines)."),
         };
     }
 
@@ -75,6 +75,6 @@ public static class LakeLogging
             return level;
         }
 
-        throw new InvalidOperationException($"Invalid {LevelKey} '{text}'. Use Trace, Debug, Information, Warning, Error, Critical or None.");
+        throw new InvalidSettingException(LevelKey, text, "Use Trace, Debug, Information, Warning, Error, Critical or None.");
     }
 }

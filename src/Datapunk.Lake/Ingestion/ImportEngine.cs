@@ -5,6 +5,7 @@ using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Imports;
 using Datapunk.Lake.Ingestion.Archives;
 using Datapunk.Lake.Ingestion.Json;
+using Datapunk.Lake.Sovereignty.Export;
 using Datapunk.Lake.Storage;
 
 namespace Datapunk.Lake.Ingestion;
@@ -156,6 +157,13 @@ public sealed class ImportEngine
         }
 
         var kind = ArchiveReaders.Detect(head.Span);
+        if (topLevel && kind == ArchiveKind.Zip && ExportRestorer.IsExport(content, head.Span))
+        {
+            await RestoreExportAsync(run, content, sha256, path, length, cancellationToken);
+            run.Job.Update(s => s with { BytesDone = s.BytesDone + length });
+            return;
+        }
+
         if (topLevel && kind != ArchiveKind.None)
         {
             content.Position = 0;
@@ -251,6 +259,54 @@ public sealed class ImportEngine
         await using var content = await _blobs.OpenReadAsync(blob.Sha256, cancellationToken)
             ?? throw new IOException($"Blob {blob.Sha256} of '{path}' vanished from the blob store right after it was stored.");
         await ParseAsync(run, content, blob.Sha256, blob.Length, path, cancellationToken);
+    }
+
+    /// <summary>
+    /// Imports a lake export: its originals as blobs and the records of its records.ndjson as they were exported,
+    /// all of them or none (see <see cref="ExportRestorer"/>). The originals are not parsed again.
+    /// </summary>
+    private async Task RestoreExportAsync(Run run, Stream content, string sha256, string path, long length, CancellationToken cancellationToken)
+    {
+        run.Observer.FileStarted(path, length);
+        var key = new FileParseKey(sha256, ExportArchive.ImportFormat, ExportArchive.ManifestVersion, run.Job.Summary.Account);
+        if (await _store.GetParsedRecordCountAsync(key, cancellationToken) is { } earlierRecords)
+        {
+            await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), path, sha256, length, ExportArchive.ImportFormat, FileOutcome.Unchanged, 0, earlierRecords,
+                "Already imported earlier; nothing new in this file.", null), cancellationToken);
+            return;
+        }
+
+        var restorer = new ExportRestorer(_store, _blobs, _limits);
+        ImportFileReport report;
+        try
+        {
+            using var export = await restorer.VerifyAsync(content, cancellationToken);
+            foreach (var original in export.Originals)
+            {
+                run.Observer.FileStarted(original.Path, original.Size);
+                var blob = await restorer.StoreOriginalAsync(export, original, cancellationToken);
+                if (blob.Created)
+                {
+                    run.Job.Update(s => s with { FilesStored = s.FilesStored + 1 });
+                }
+
+                await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), original.Path, original.Sha256, original.Size, ExportArchive.OriginalFormat, FileOutcome.Kept, 0, 0,
+                    $"Restored from the lake export; not parsed again, because its records come from {ExportArchive.RecordsEntry}.", null), cancellationToken);
+            }
+
+            run.StartFile(path, length);
+            var (added, duplicates) = await Task.Run(() => restorer.WriteRecords(export, run.Job.Id, key, run.CountRecord, cancellationToken), cancellationToken);
+            run.EndFile();
+            report = new ImportFileReport(run.NextSequence(), path, sha256, length, ExportArchive.ImportFormat, FileOutcome.Parsed, added, duplicates, null, null);
+        }
+        catch (ImportFormatException exception)
+        {
+            run.EndFile();
+            report = new ImportFileReport(run.NextSequence(), path, sha256, length, ExportArchive.ImportFormat, FileOutcome.Error, 0, 0,
+                $"{exception.Message} The export itself is stored as blob {sha256}.", exception.Position);
+        }
+
+        await FinishFileAsync(run, report, cancellationToken);
     }
 
     private async Task<BlobPutResult> StoreAsync(Run run, Stream content, CancellationToken cancellationToken)

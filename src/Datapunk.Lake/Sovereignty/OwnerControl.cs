@@ -22,7 +22,7 @@ public sealed class OwnerControl
         _store = store;
         _blobs = blobs;
         Tokens = new TokenService(store);
-        Audit = new AuditLog(Path.Combine(dataDirectory, "audit.db"), Path.Combine(dataDirectory, "audit-head"));
+        Audit = AuditLog.InDataDirectory(dataDirectory);
         Deletion = new DeletionService(store, blobs, Audit, keys.Scrub);
         Exporter = new LakeExporter(store, blobs, Audit);
         Retention = new RetentionService(store, Deletion, Audit);

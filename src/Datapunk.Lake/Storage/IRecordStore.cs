@@ -78,6 +78,13 @@ public interface IFileRecordWriter : IDisposable
     /// </summary>
     bool Add(RecordDraft draft);
 
+    /// <summary>
+    /// Adds a record read back from a lake export with its own id, times, place, text, attributes and provenance
+    /// (blob, path, pointer and byte offset). Only its import becomes this writer's. The insert-or-ignore and
+    /// tombstone rules of <see cref="Add"/> apply. Importers use <see cref="Add"/>, whose id comes from the merge key.
+    /// </summary>
+    bool AddExported(LakeRecord record);
+
     long Added { get; }
 
     long Duplicates { get; }

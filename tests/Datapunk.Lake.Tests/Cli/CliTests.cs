@@ -102,12 +102,12 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task Serve_InvalidPortExitsOne()
+    public async Task Serve_InvalidPortExitsTwo()
     {
         var (exitCode, _, error) = await LakeProcess.RunAsync("serve", "--data-dir", TempLake.NewDirectory(), "--port", "70000");
 
-        Assert.Equal(1, exitCode);
-        Assert.Contains("Invalid port", error);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Invalid --port '70000'", error);
     }
 
     private static async Task<HttpStatusCode?> PollAsync(HttpClient client, string path)

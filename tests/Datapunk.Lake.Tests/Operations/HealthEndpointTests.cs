@@ -143,7 +143,7 @@ public sealed class HealthEndpointTests
     {
         await using var lake = await TempLake.CreateAsync();
 
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        var exception = await Assert.ThrowsAsync<InvalidSettingException>(async () =>
         {
             await using var app = await StartAsync(lake, argument);
         });

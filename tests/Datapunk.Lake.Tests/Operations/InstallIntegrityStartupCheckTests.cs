@@ -76,7 +76,7 @@ public sealed class InstallIntegrityStartupCheckTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(InstallVerificationSettings.ModeKey, "strict")]).Build();
 
-        var exception = Assert.Throws<InvalidOperationException>(
+        var exception = Assert.Throws<InvalidSettingException>(
             () => InstallVerificationSettings.ReadMode(configuration, new HostingEnvironment { EnvironmentName = Environments.Production }, out _));
 
         Assert.Contains("Invalid LAKE_VERIFY_INSTALL 'strict'", exception.Message);

@@ -46,10 +46,15 @@ public sealed class TestApp : IAsyncDisposable
         return ClientWith(created.Secret);
     }
 
-    public static async Task<TestApp> StartAsync()
+    /// <param name="configure">Runs on the builder after the server's own services, so a test can replace one.</param>
+    public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder>? configure = null)
     {
         var lake = await TempLake.CreateAsync();
-        var app = LakeServer.Build(lake.Lake, new ServerOptions(), [], builder => builder.WebHost.UseTestServer());
+        var app = LakeServer.Build(lake.Lake, new ServerOptions(), [], builder =>
+        {
+            builder.WebHost.UseTestServer();
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         var client = app.GetTestClient();
         var owner = await File.ReadAllTextAsync(lake.Lake.Options.OwnerTokenPath);

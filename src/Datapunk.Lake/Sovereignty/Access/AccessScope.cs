@@ -11,7 +11,8 @@ namespace Datapunk.Lake.Sovereignty.Access;
 /// <remarks>
 /// The HTTP server sets <see cref="Current"/> for each request, and the record store applies it to every query it
 /// runs, so an endpoint that reads through the store is filtered without knowing about tokens. Local commands run
-/// with no current scope, as the owner.
+/// as the owner: with no current scope, or with an unconstrained one whose <see cref="TokenId"/> names the local
+/// command line in the audit log.
 /// </remarks>
 public sealed record AccessScope
 {

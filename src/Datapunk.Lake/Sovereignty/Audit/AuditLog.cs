@@ -22,6 +22,9 @@ public sealed class AuditLog
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    /// <summary>The file name of the entries' database in the data directory.</summary>
+    public const string DatabaseFileName = "audit.db";
+
     private readonly string _connectionString;
     private readonly string _headPath;
     private readonly TimeProvider _time;
@@ -41,6 +44,10 @@ public sealed class AuditLog
         _time = time ?? TimeProvider.System;
         CreateSchema();
     }
+
+    /// <summary>Opens (and creates, when missing) the log of the lake in <paramref name="dataDirectory"/>.</summary>
+    public static AuditLog InDataDirectory(string dataDirectory) =>
+        new(Path.Combine(dataDirectory, DatabaseFileName), Path.Combine(dataDirectory, "audit-head"));
 
     /// <summary>The SQLite file that contains the entries.</summary>
     public string DatabasePath { get; }
@@ -85,7 +92,7 @@ public sealed class AuditLog
             command.ExecuteNonQuery();
             transaction.Commit();
 
-            WriteHead(sequence, hash);
+            WriteHead(connection);
             return new AuditEntry(sequence, time, tokenId, action, target, outcome, previous, hash);
         }
     }
@@ -109,8 +116,14 @@ public sealed class AuditLog
     }
 
     /// <summary>Walks the whole chain and names the first entry that was changed, removed, inserted or moved.</summary>
+    /// <remarks>
+    /// The head is read before the entries. It always names a committed entry, so that entry is among the entries
+    /// read next, however many appends the server and local commands make in between.
+    /// </remarks>
     public AuditVerification Verify()
     {
+        var head = ReadHead();
+        string? hashAtHead = null;
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, time_ms, token_id, action, target, outcome, prev_hash, hash FROM audit_log ORDER BY rowid";
@@ -142,19 +155,26 @@ public sealed class AuditLog
                 return new AuditVerification(false, checkedCount, entry.Sequence, $"Entry {entry.Sequence} was changed: its content does not match its hash.");
             }
 
+            if (head is { } named && named.Sequence == entry.Sequence)
+            {
+                hashAtHead = entry.Hash;
+            }
+
             checkedCount++;
             previous = entry.Hash;
             expected++;
         }
 
-        if (ReadHead() is { } head && (head.Sequence != expected - 1 || !string.Equals(head.Hash, previous, StringComparison.Ordinal)))
+        return head switch
         {
-            return head.Sequence >= expected
-                ? new AuditVerification(false, checkedCount, expected, $"Entries {expected} to {head.Sequence} were removed from the end of the log (audit-head names entry {head.Sequence}).")
-                : new AuditVerification(false, checkedCount, head.Sequence, $"The newest entry does not match audit-head (entry {head.Sequence}).");
-        }
-
-        return new AuditVerification(true, checkedCount, null, null);
+            null => new AuditVerification(true, checkedCount, null, null),
+            { Sequence: < 1 } => new AuditVerification(false, checkedCount, null, "audit-head is malformed: it must contain a sequence number and a hash."),
+            { Sequence: var last } when last >= expected =>
+                new AuditVerification(false, checkedCount, expected, $"Entries {expected} to {last} were removed from the end of the log (audit-head names entry {last})."),
+            { Hash: var hash } when !string.Equals(hash, hashAtHead, StringComparison.Ordinal) =>
+                new AuditVerification(false, checkedCount, head.Value.Sequence, $"Entry {head.Value.Sequence} does not match audit-head, which names it with another hash."),
+            _ => new AuditVerification(true, checkedCount, null, null),
+        };
     }
 
     private SqliteConnection Open()
@@ -212,11 +232,28 @@ public sealed class AuditLog
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private void WriteHead(long sequence, string hash)
+    /// <summary>
+    /// Writes the newest committed entry to <c>audit-head</c> while holding the database's write lock. Another process
+    /// may have appended since this append committed, so the head names the newest entry rather than this one, and
+    /// the lock keeps two writers from using the temporary file at the same time.
+    /// </summary>
+    /// <remarks>A crash before this write leaves the head one entry behind, which <see cref="Verify"/> accepts.</remarks>
+    private void WriteHead(SqliteConnection connection)
     {
-        var temporary = _headPath + ".tmp";
-        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{sequence} {hash}\n"));
-        File.Move(temporary, _headPath, overwrite: true);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            var temporary = _headPath + ".tmp";
+            File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{reader.GetInt64(0)} {reader.GetString(1)}\n"));
+            File.Move(temporary, _headPath, overwrite: true);
+        }
+
+        // Nothing was written; committing only releases the lock.
+        transaction.Commit();
     }
 
     private (long Sequence, string Hash)? ReadHead()

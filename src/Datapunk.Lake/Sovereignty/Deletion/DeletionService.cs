@@ -213,6 +213,15 @@ public sealed class DeletionService
             """;
         command.ExecuteNonQuery();
 
+        // A lake export is marked parsed under the export's own blob, not under the originals its records name, so
+        // the mark goes when no record of the import that restored it remains.
+        command.CommandText = """
+            DELETE FROM parsed_files WHERE format = $exportFormat AND import_id IN (SELECT import_id FROM temp.doomed)
+                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.import_id = parsed_files.import_id)
+            """;
+        command.Parameters.AddWithValue("$exportFormat", Export.ExportArchive.ImportFormat);
+        command.ExecuteNonQuery();
+
         RecountDatasets(command, datasets);
         transaction.Commit();
     }

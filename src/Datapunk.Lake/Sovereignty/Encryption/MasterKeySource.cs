@@ -20,27 +20,33 @@ public static class MasterKeySource
     private const int ArgonMemoryKiB = 64 * 1024;
     private const int ArgonIterations = 3;
 
+    private const string KeyAdvice = "Use 32 random bytes in base64, such as the output of 'openssl rand -base64 32'.";
+
     public static string DefaultKeyFile(string dataDirectory) => Path.Combine(dataDirectory, "keys", "master.key");
 
     /// <param name="passphraseSalt">Returns the lake's salt for the passphrase, creating it when absent.</param>
-    /// <exception cref="InvalidOperationException">A configured key is not valid.</exception>
+    /// <exception cref="InvalidSettingException">A key variable is not a valid key, or the key file is missing or not valid.</exception>
+    /// <exception cref="InvalidOperationException">The key file in the data directory is not valid.</exception>
     public static MasterKey Resolve(string dataDirectory, Func<byte[]> passphraseSalt, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
 
         if (environment(KeyVariable) is { Length: > 0 } encoded)
         {
-            return new MasterKey(DecodeKey(encoded, KeyVariable), KeyVariable);
+            var key = TryDecodeKey(encoded) ?? throw new InvalidSettingException(KeyVariable, value: null, KeyAdvice);
+            return new MasterKey(key, KeyVariable);
         }
 
         if (environment(KeyFileVariable) is { Length: > 0 } file)
         {
             if (!File.Exists(file))
             {
-                throw new InvalidOperationException($"The master key file '{file}' named by {KeyFileVariable} does not exist.");
+                throw new InvalidSettingException(KeyFileVariable, file, "The file does not exist. Name the file that contains the lake's master key.");
             }
 
-            return new MasterKey(DecodeKey(File.ReadAllText(file).Trim(), file), file);
+            var key = TryDecodeKey(File.ReadAllText(file).Trim())
+                ?? throw new InvalidSettingException(KeyFileVariable, file, "The file does not contain a valid key. " + KeyAdvice);
+            return new MasterKey(key, file);
         }
 
         if (environment(PassphraseVariable) is { Length: > 0 } passphrase)
@@ -86,20 +92,19 @@ public static class MasterKeySource
         return argon.GetBytes(MasterKey.Length);
     }
 
-    private static byte[] DecodeKey(string encoded, string source)
+    private static byte[] DecodeKey(string encoded, string source) =>
+        TryDecodeKey(encoded) ?? throw new InvalidOperationException($"The master key from {source} is not valid: use 32 random bytes in base64, such as the output of 'openssl rand -base64 32'.");
+
+    private static byte[]? TryDecodeKey(string encoded)
     {
         try
         {
             var key = Convert.FromBase64String(encoded);
-            if (key.Length == MasterKey.Length)
-            {
-                return key;
-            }
+            return key.Length == MasterKey.Length ? key : null;
         }
         catch (FormatException)
         {
+            return null;
         }
-
-        throw new InvalidOperationException($"The master key from {source} is not valid: use 32 random bytes in base64, such as the output of 'openssl rand -base64 32'.");
     }
 }

@@ -20,10 +20,10 @@ namespace Datapunk.Lake.Sovereignty.Export;
 /// </summary>
 /// <remarks>
 /// An unfiltered export by an unconstrained token contains every stored blob, archives and unparsed files included.
-/// A filtered or constrained export holds only the files its records came from: an archive also contains other
-/// datasets' files, so it is left out. Importing an export parses the originals again, which gives the same
-/// records (same ids) and stores the same blobs. The zip is written as a stream, so it can go straight to an HTTP
-/// response.
+/// A filtered or constrained export holds only the files its records came from and the media files that Google
+/// Photos records link: an archive also contains other datasets' files, so it is left out. Importing an export
+/// restores its records and originals as they were (see <see cref="ExportRestorer"/>). The zip is written as a
+/// stream, so it can go straight to an HTTP response.
 /// </remarks>
 public sealed class LakeExporter
 {
@@ -49,11 +49,12 @@ public sealed class LakeExporter
         var blobs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var importIds = new SortedSet<string>(StringComparer.Ordinal);
         var datasetNames = new SortedSet<string>(StringComparer.Ordinal);
+        var linkedMedia = new SortedSet<string>(StringComparer.Ordinal);
 
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
             // Records first, so the set of originals and imports is known; then the originals.
-            await WriteEntryAsync(zip, "records.ndjson", manifest, async stream =>
+            await WriteEntryAsync(zip, ExportArchive.RecordsEntry, manifest, async stream =>
             {
                 var query = new RecordQuery { Datasets = filter.Datasets, Kinds = filter.Kinds, From = filter.From, To = filter.To, Limit = 1000 };
                 string? cursor = null;
@@ -67,6 +68,7 @@ public sealed class LakeExporter
                         stream.WriteByte((byte)'\n');
                         records++;
                         blobs.TryAdd(record.Provenance.BlobSha256, record.Provenance.Path);
+                        AddLinkedMedia(record, linkedMedia);
                         importIds.Add(record.Provenance.ImportId);
                         datasetNames.Add(record.Dataset);
                     }
@@ -84,6 +86,12 @@ public sealed class LakeExporter
                 }
             }
 
+            // A photo record's media file is not its provenance (the sidecar is), but the record links it.
+            foreach (var sha256 in linkedMedia.Where(m => !blobs.ContainsKey(m)))
+            {
+                blobs.Add(sha256, BlobPath(sha256));
+            }
+
             foreach (var (sha256, path) in blobs)
             {
                 await using var content = await _blobs.OpenReadAsync(sha256, cancellationToken);
@@ -93,13 +101,13 @@ public sealed class LakeExporter
                     continue;
                 }
 
-                await WriteEntryAsync(zip, $"originals/{sha256}/{SafePath(path, sha256)}", manifest, stream => content.CopyToAsync(stream, cancellationToken), cancellationToken);
+                await WriteEntryAsync(zip, $"{ExportArchive.OriginalsFolder}{sha256}/{SafePath(path, sha256)}", manifest, stream => content.CopyToAsync(stream, cancellationToken), cancellationToken);
             }
 
             var datasets = (await _store.ListDatasetsAsync(cancellationToken))
                 .Where(d => everything || datasetNames.Contains(d.Name))
                 .ToList();
-            await WriteEntryAsync(zip, "datasets.json", manifest, stream => JsonSerializer.SerializeAsync(stream, datasets, Json, cancellationToken), cancellationToken);
+            await WriteEntryAsync(zip, ExportArchive.DatasetsEntry, manifest, stream => JsonSerializer.SerializeAsync(stream, datasets, Json, cancellationToken), cancellationToken);
 
             var imports = new List<object>();
             foreach (var import in await _store.ListImportsAsync(int.MaxValue, cancellationToken))
@@ -110,18 +118,18 @@ public sealed class LakeExporter
                 }
             }
 
-            await WriteEntryAsync(zip, "imports.json", manifest, stream => JsonSerializer.SerializeAsync(stream, imports, Json, cancellationToken), cancellationToken);
+            await WriteEntryAsync(zip, ExportArchive.ImportsEntry, manifest, stream => JsonSerializer.SerializeAsync(stream, imports, Json, cancellationToken), cancellationToken);
 
             var manifestDocument = new JsonObject
             {
-                ["format"] = "datapunk-lake-export",
-                ["version"] = 1,
+                ["format"] = ExportArchive.ManifestFormat,
+                ["version"] = ExportArchive.ManifestVersion,
                 ["createdAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
                 ["filter"] = JsonSerializer.SerializeToNode(filter, Json),
                 ["records"] = records,
                 ["files"] = manifest,
             };
-            var entry = zip.CreateEntry("manifest.json", CompressionLevel.Optimal);
+            var entry = zip.CreateEntry(ExportArchive.ManifestEntry, CompressionLevel.Optimal);
             await using var manifestStream = entry.Open();
             await manifestStream.WriteAsync(Encoding.UTF8.GetBytes(manifestDocument.ToJsonString(new JsonSerializerOptions { WriteIndented = true })), cancellationToken);
         }
@@ -185,6 +193,28 @@ public sealed class LakeExporter
         return result;
     }
 
+    /// <summary>Notes the media files a Google Photos record links with <c>mediaBlob</c> and <c>editedMediaBlob</c>.</summary>
+    private static void AddLinkedMedia(LakeRecord record, SortedSet<string> linkedMedia)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["mediaBlob", "editedMediaBlob"])
+        {
+            if (record.Attributes?[name] is JsonValue value && value.TryGetValue<string>(out var sha256) && ExportedRecordParser.IsSha256(sha256))
+            {
+                linkedMedia.Add(sha256);
+            }
+        }
+    }
+
+    /// <summary>The path a blob had in its first import, or its hash when no import lists it.</summary>
+    private string BlobPath(string sha256)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT path FROM import_files WHERE blob_sha256 = $sha ORDER BY import_id, seq LIMIT 1";
+        command.Parameters.AddWithValue("$sha", sha256);
+        return command.ExecuteScalar() as string ?? sha256;
+    }
+
     /// <summary>Keeps a stored path usable as a zip entry name: relative, with no '..' and no empty parts.</summary>
     private static string SafePath(string path, string sha256)
     {
@@ -201,7 +231,9 @@ public sealed class LakeExporter
         await using var stream = entry.Open();
         await using var hashing = new HashingWriteStream(stream);
         await write(hashing);
-        await hashing.FlushAsync(cancellationToken);
+
+        // No flush here: flushing an entry stream that got no bytes makes its deflater write an empty block before
+        // the entry's local header, so an export with no records would no longer start with a zip signature.
         manifest.Add(new JsonObject { ["path"] = name, ["sha256"] = hashing.Sha256(), ["size"] = hashing.Length });
     }
 

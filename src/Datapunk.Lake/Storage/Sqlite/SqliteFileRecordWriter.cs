@@ -32,6 +32,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
     private readonly bool _checkTombstones;
     private bool _committed;
+    private bool _sourceRebound;
 
     public SqliteFileRecordWriter(SqliteConnection connection, string importId, string path, FileParseKey key)
     {
@@ -86,32 +87,59 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 
     public bool Add(RecordDraft draft)
     {
+        if (_sourceRebound)
+        {
+            Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
+            Check(raw.sqlite3_bind_text(_insertRecord, 15, _path));
+            _sourceRebound = false;
+        }
+
+        return Insert(RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey), draft.Dataset, draft.Kind, draft.Start, draft.StartOffsetKnown, draft.End,
+            draft.Latitude, draft.Longitude, draft.AccuracyMeters, draft.Title, draft.Text, draft.Attributes?.ToJsonString() ?? draft.AttributesJson,
+            draft.Pointer, draft.ByteOffset);
+    }
+
+    public bool AddExported(LakeRecord record)
+    {
+        // The blob and path are bound per record here, so Add binds the file's own again before its next insert.
+        Check(raw.sqlite3_bind_text(_insertRecord, 14, record.Provenance.BlobSha256));
+        Check(raw.sqlite3_bind_text(_insertRecord, 15, record.Provenance.Path));
+        _sourceRebound = true;
+
+        return Insert(record.Id, record.Dataset, record.Kind, record.Start, record.StartOffsetKnown, record.End,
+            record.Latitude, record.Longitude, record.AccuracyMeters, record.Title, record.Text, record.Attributes?.ToJsonString(),
+            record.Provenance.Pointer, record.Provenance.ByteOffset);
+    }
+
+    private bool Insert(string id, string dataset, string kind, DateTimeOffset start, bool startOffsetKnown, DateTimeOffset? end,
+        double? latitude, double? longitude, double? accuracyMeters, string? title, string? text, string? attributes,
+        string? pointer, long? byteOffset)
+    {
         if (_committed)
         {
             throw new InvalidOperationException("The file was already committed; open a new writer for more records.");
         }
 
-        var startMs = draft.Start.ToUnixTimeMilliseconds();
-        var endMs = draft.End?.ToUnixTimeMilliseconds();
+        var startMs = start.ToUnixTimeMilliseconds();
+        var endMs = end?.ToUnixTimeMilliseconds();
 
         var statement = _insertRecord;
-        Check(raw.sqlite3_bind_text(statement, 1, RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey)));
-        Check(raw.sqlite3_bind_text(statement, 2, draft.Dataset));
-        Check(raw.sqlite3_bind_text(statement, 3, draft.Kind));
+        Check(raw.sqlite3_bind_text(statement, 1, id));
+        Check(raw.sqlite3_bind_text(statement, 2, dataset));
+        Check(raw.sqlite3_bind_text(statement, 3, kind));
         Check(raw.sqlite3_bind_int64(statement, 4, startMs));
-        BindInt64(statement, 5, draft.StartOffsetKnown ? (long)draft.Start.Offset.TotalMinutes : null);
+        BindInt64(statement, 5, startOffsetKnown ? (long)start.Offset.TotalMinutes : null);
         BindInt64(statement, 6, endMs);
-        BindInt64(statement, 7, draft.End is { } end ? (long)end.Offset.TotalMinutes : null);
-        BindDouble(statement, 8, draft.Latitude);
-        BindDouble(statement, 9, draft.Longitude);
-        BindDouble(statement, 10, draft.AccuracyMeters);
-        BindText(statement, 11, draft.Title);
-        BindText(statement, 12, draft.Text);
-        var attributes = draft.Attributes?.ToJsonString() ?? draft.AttributesJson;
+        BindInt64(statement, 7, end is { } endTime ? (long)endTime.Offset.TotalMinutes : null);
+        BindDouble(statement, 8, latitude);
+        BindDouble(statement, 9, longitude);
+        BindDouble(statement, 10, accuracyMeters);
+        BindText(statement, 11, title);
+        BindText(statement, 12, text);
         BindText(statement, 13, attributes);
-        BindText(statement, 16, draft.Pointer);
-        BindInt64(statement, 17, draft.ByteOffset);
-        BindInt64(statement, 19, draft.Latitude is { } latitude && draft.Longitude is { } longitude ? PlaceCell.For(latitude, longitude) : null);
+        BindText(statement, 16, pointer);
+        BindInt64(statement, 17, byteOffset);
+        BindInt64(statement, 19, latitude is { } lat && longitude is { } lon ? PlaceCell.For(lat, lon) : null);
 
         var inserted = Step(statement);
         if (!inserted)
@@ -120,12 +148,13 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             return false;
         }
 
-        _textIndex.Add(raw.sqlite3_last_insert_rowid(_connection.Handle), draft.Title, draft.Text, attributes);
+        _textIndex.Add(raw.sqlite3_last_insert_rowid(_connection.Handle), title, text, attributes);
+
         Added++;
-        if (!_datasets.TryGetValue(draft.Dataset, out var counter))
+        if (!_datasets.TryGetValue(dataset, out var counter))
         {
             counter = new DatasetCounter();
-            _datasets[draft.Dataset] = counter;
+            _datasets[dataset] = counter;
         }
 
         counter.Count++;
