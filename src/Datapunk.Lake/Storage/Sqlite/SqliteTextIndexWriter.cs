@@ -13,6 +13,8 @@ namespace Datapunk.Lake.Storage.Sqlite;
 /// update and delete triggers read it, so the three stay consistent. A trigger with these inserts made SQLite keep a
 /// statement journal for every insert into records, location points included. Copying pages into it cost about a
 /// quarter of the CPU time of a Records.json import.
+/// NOTE: no trigger indexes an insert any more, so code that inserts into records other than
+/// <see cref="SqliteFileRecordWriter"/> must index the text through this class too.
 /// </remarks>
 internal sealed class SqliteTextIndexWriter : IDisposable
 {
