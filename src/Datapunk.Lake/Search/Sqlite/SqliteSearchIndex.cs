@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace Datapunk.Lake.Search.Sqlite;
 
 /// <summary>
-/// The search indexes of the embedded store: FTS5 tables for text (unicode61 and trigram), a Z-order cell index for place,
+/// The search indexes of the embedded store: FTS5 tables for text (unicode61 and trigram), a cell index for place,
 /// the time indexes of <c>records</c>, and a table of embedding vectors that is scanned for cosine similarity.
 /// </summary>
 public sealed class SqliteSearchIndex : ISearchIndex
@@ -178,9 +178,9 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
         if (hasPoint && query.RadiusMeters is { } radius)
         {
-            // The cell index finds the candidates inside the circle's bounding box; the haversine test then drops
-            // the corners. Near a pole, or when the box would cross the antimeridian, the longitude range is widened to
-            // the whole globe, which is correct but slower.
+            // The cell index finds the candidates inside the circle's bounding box, and the haversine test then
+            // drops the corners. Near a pole, or when the box would cross the antimeridian, the longitude range is
+            // widened to the whole globe, which is correct but slower.
             var latitude = query.Latitude!.Value;
             var deltaLatitude = radius / EarthRadiusMeters * 180 / Math.PI;
             var cosine = Math.Cos(latitude * Math.PI / 180);
