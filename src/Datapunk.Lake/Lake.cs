@@ -24,7 +24,8 @@ public sealed class Lake
         Records = records;
         Blobs = blobs;
         Formats = formats;
-        Engine = new ImportEngine(records, blobs, formats, options.Limits);
+        Engine = new ImportEngine(records, blobs, formats, options.Limits,
+            (importId, cancellationToken) => control.DatasetKeys.AttributeImportsAsync(importId, cancellationToken));
 
         // The model loads on first use (about half a second and 90 MB), so commands that never search do not pay for it.
         Search = new SearchService(searchIndex, () => _embedder.Value);

@@ -5,8 +5,9 @@ using Datapunk.Lake.Sovereignty.Encryption;
 namespace Datapunk.Lake.Server.Cli;
 
 /// <summary>
-/// <c>lake keys rotate</c>: replace the master key. Every blob key is re-wrapped under the new key in one
-/// transaction; blob files are not re-encrypted. The lake must be opened with the current key, as usual.
+/// <c>lake keys rotate</c>: replace the master key. Every data key, and every blob key not attributed to a dataset,
+/// is re-wrapped under the new key in one transaction. Blob files and blob keys wrapped by data keys do not change.
+/// The lake must be opened with the current key, as usual.
 /// </summary>
 internal static class KeysCommand
 {
@@ -15,7 +16,7 @@ internal static class KeysCommand
         var file = new Option<string>("--new-key-file") { Description = "A file with the new key: 32 random bytes in base64 (openssl rand -base64 32)." };
         var variable = new Option<string>("--new-key-env") { Description = "The name of an environment variable that holds the new key in base64." };
         var passphrase = new Option<string>("--new-passphrase-env") { Description = "The name of an environment variable that holds the new passphrase (stretched with Argon2id)." };
-        var rotate = new Command("rotate", "Re-wrap every blob key under a new master key. Stop the server first.") { file, variable, passphrase };
+        var rotate = new Command("rotate", "Re-wrap the data keys and unattributed blob keys under a new master key. Stop the server first.") { file, variable, passphrase };
         rotate.SetAction(async (result, cancellationToken) =>
         {
             var chosen = new[] { result.GetValue(file), result.GetValue(variable), result.GetValue(passphrase) }.Count(v => v is not null);
@@ -69,7 +70,7 @@ internal static class KeysCommand
                 return 1;
             }
 
-            Console.WriteLine($"Re-wrapped {count} blob keys under master key {next.Id} from {next.Source}.");
+            Console.WriteLine($"Re-wrapped {count} keys (data keys and blob keys of no dataset) under master key {next.Id} from {next.Source}.");
 
             // The old key must not stay beside the data: a lake that finds the default key file would try it first.
             var defaultFile = MasterKeySource.DefaultKeyFile(lake.Options.DataDirectory);
@@ -84,7 +85,7 @@ internal static class KeysCommand
             return 0;
         });
 
-        return new Command("keys", "Manage the master key that wraps every blob key.") { rotate };
+        return new Command("keys", "Manage the master key that wraps every data key.") { rotate };
     }
 
     private static string Describe(string? file, string? variable, string? passphrase) =>

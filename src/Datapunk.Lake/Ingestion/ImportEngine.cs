@@ -30,13 +30,20 @@ public sealed class ImportEngine
     private readonly IBlobStore _blobs;
     private readonly FormatRegistry _formats;
     private readonly ImportLimits _limits;
+    private readonly Func<string, CancellationToken, Task>? _importCommitted;
 
-    public ImportEngine(IRecordStore store, IBlobStore blobs, FormatRegistry formats, ImportLimits limits)
+    /// <param name="importCommitted">
+    /// Runs with the import's id once every file and post-pass of it committed, before it is marked succeeded (the
+    /// lake re-wraps the import's blob keys under its datasets' keys there). It is not called for a failed or
+    /// cancelled import, so it must also pick up such imports later.
+    /// </param>
+    public ImportEngine(IRecordStore store, IBlobStore blobs, FormatRegistry formats, ImportLimits limits, Func<string, CancellationToken, Task>? importCommitted = null)
     {
         _store = store;
         _blobs = blobs;
         _formats = formats;
         _limits = limits;
+        _importCommitted = importCommitted;
     }
 
     /// <summary>Runs a queued import to its end. Per-file problems are reported in the import, not thrown.</summary>
@@ -54,6 +61,10 @@ public sealed class ImportEngine
             }
 
             await RunPostPassesAsync(run, cancellationToken);
+            if (_importCommitted is not null)
+            {
+                await _importCommitted(job.Id, cancellationToken);
+            }
 
             job.TransitionTo(ImportState.Succeeded);
         }
@@ -379,6 +390,9 @@ public sealed class ImportEngine
         finally
         {
             // Registered only now: the file's record transaction held the write lock while the importer ran.
+            // NOTE: a derived blob that no committed record links (the parse failed, or a tombstone rejected its
+            // record) stays stored under the master key, as such an original does. Deletion starts from records, so
+            // no deletion removes it.
             foreach (var derived in derivedBlobs)
             {
                 await _store.RegisterBlobAsync(derived, CancellationToken.None);

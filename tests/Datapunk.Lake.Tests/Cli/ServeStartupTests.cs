@@ -84,6 +84,24 @@ public sealed class ServeStartupTests
     }
 
     [Fact]
+    public async Task OtherLakesKey_ExitsTwoWithOneLine()
+    {
+        var dataDirectory = NewMissingDirectory();
+        var (created, _) = await RunAsync(LakeProcess.StartInfo("records", "--data-dir", dataDirectory));
+        Assert.Equal(0, created);
+        var otherKey = Path.Combine(TempLake.NewDirectory(), "other.key");
+        await File.WriteAllTextAsync(otherKey, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var info = LakeProcess.StartInfo("records", "--data-dir", dataDirectory);
+        info.Environment[MasterKeySource.KeyFileVariable] = otherKey;
+
+        var (exitCode, error) = await RunAsync(info);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"Invalid master key from {otherKey} (the value is secret and not shown). It is not the key of this lake", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public async Task RejectedInstall_LeavesDataDirectoryAlone()
     {
         // The test output folder has no install manifest, so an explicit 'enforce' rejects it, as it rejects a

@@ -129,6 +129,6 @@ public sealed class DeletionTests
 
         Assert.Equal("delete", last.Action);
         Assert.Equal("dataset=" + OwnerFixtures.OwnerDataset, last.Target);
-        Assert.Equal("ok: 2 records, 2 blobs", last.Outcome);
+        Assert.Equal("ok: 2 records, 2 blobs, data keys destroyed: 1", last.Outcome);
     }
 }

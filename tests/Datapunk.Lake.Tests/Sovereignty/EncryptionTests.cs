@@ -83,7 +83,7 @@ public sealed class EncryptionTests
         await using var lake = await TempLake.CreateAsync();
         await File.WriteAllTextAsync(MasterKeySource.DefaultKeyFile(lake.Directory), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Lake.OpenAsync(lake.Lake.Options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() => Lake.OpenAsync(lake.Lake.Options, CancellationToken.None));
 
         Assert.Contains("is not the key of this lake", error.Message);
     }
@@ -110,6 +110,6 @@ public sealed class EncryptionTests
 
         await lake.Lake.Blobs.DeleteAsync(put.Sha256, CancellationToken.None);
 
-        Assert.Null(new BlobKeyStore(Path.Combine(lake.Directory, "keys", "blob-keys.db")).Get(put.Sha256));
+        Assert.Null(new BlobKeyStore(Path.Combine(lake.Directory, "keys", "blob-keys.db")).Find(put.Sha256));
     }
 }

@@ -23,12 +23,15 @@ public sealed class KeyRotationTests
         var withNew = new EncryptedBlobStore(blobs.Root, newKey, keys);
         var withOld = new EncryptedBlobStore(blobs.Root, oldKey, keys);
 
-        Assert.Equal(keys.List().Count, count);
+        var wraps = keys.Find(sha256)!;
+
+        // One data key (the owner's dataset claims both the archive and Records.json), and no master-wrapped blob key.
+        Assert.Equal(1, count);
         Assert.Equal(fileBefore, await File.ReadAllBytesAsync(blobs.PathFor(sha256)));
         Assert.Equal(sha256, await HashAsync(withNew, sha256));
         Assert.Equal(sha256, await HashAsync(blobs, sha256));
         await Assert.ThrowsAnyAsync<CryptographicException>(() => withOld.OpenReadAsync(sha256, CancellationToken.None));
-        Assert.ThrowsAny<CryptographicException>(() => oldKey.Unwrap(keys.Get(sha256)!.Value.Wrapped, sha256));
+        Assert.ThrowsAny<CryptographicException>(() => oldKey.UnwrapDataKey(wraps.Datasets[0].WrappedDataKey, OwnerFixtures.OwnerDataset));
     }
 
     [Fact]

@@ -19,8 +19,8 @@ namespace Datapunk.Lake.Search.Sql;
 ///    so they are rejected before any row is touched.
 /// 3. A progress handler interrupts the statement when the time limit has passed, and reading stops at the row cap.
 /// For a token with dataset, kind or time constraints, the connection first gets TEMP views of the same names that
-/// keep only what the token may see (records inside the constraints; datasets recounted over them; imports and
-/// blobs that a visible record comes from). Unqualified names resolve to the TEMP schema first, and the authorizer
+/// keep only what the token may see: records inside the constraints, datasets recounted over them, imports that a
+/// visible record comes from, and blobs that a visible record comes from or links. Unqualified names resolve to the TEMP schema first, and the authorizer
 /// refuses a top-level read of anything in <c>main</c> (such as <c>main.lake_records</c>), so the query cannot
 /// reach the unfiltered views.
 /// </remarks>
@@ -256,7 +256,9 @@ public sealed class ReadOnlySqlRunner
                 SELECT dataset AS name, count(*) AS record_count, min(start_ms) AS first_ms, max(coalesce(end_ms, start_ms)) AS last_ms
                 FROM temp.lake_records GROUP BY dataset;
             CREATE TEMP VIEW lake_imports AS SELECT * FROM main.lake_imports WHERE id IN (SELECT import_id FROM temp.lake_records);
-            CREATE TEMP VIEW lake_blobs AS SELECT * FROM main.lake_blobs WHERE sha256 IN (SELECT blob_sha256 FROM temp.lake_records);
+            CREATE TEMP VIEW lake_blobs AS SELECT * FROM main.lake_blobs WHERE sha256 IN (SELECT blob_sha256 FROM temp.lake_records)
+                OR sha256 IN (SELECT l.blob_sha256 FROM main.record_blob_links l JOIN main.records r ON r.seq = l.seq
+                    WHERE r.id IN (SELECT id FROM temp.lake_records));
             """;
         command.ExecuteNonQuery();
     }

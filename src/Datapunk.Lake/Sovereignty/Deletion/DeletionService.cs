@@ -3,6 +3,7 @@ using System.Text;
 using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Sovereignty.Access;
 using Datapunk.Lake.Sovereignty.Audit;
+using Datapunk.Lake.Sovereignty.Encryption;
 using Datapunk.Lake.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -10,9 +11,9 @@ namespace Datapunk.Lake.Sovereignty.Deletion;
 
 /// <summary>
 /// Deletes records and everything derived from them: place, text and vector index entries (by the triggers of
-/// those indexes), dataset counters, the originals no remaining record comes from, and their keys. Then it scrubs
-/// the database files (see <see cref="DatabaseScrubber"/>) so the deleted content is gone from disk, not just
-/// unlinked.
+/// those indexes), dataset counters, the originals no remaining record comes from, and their keys. A dataset left
+/// without records loses its data key (see <see cref="DatasetKeys"/>). Then it scrubs the database files (see
+/// <see cref="DatabaseScrubber"/>) so the deleted content is gone from disk, not just unlinked.
 /// </summary>
 /// <remarks>
 /// Blobs are shared: one archive contains files of many datasets, and one file may be in many imports. A blob is
@@ -27,11 +28,11 @@ public sealed class DeletionService
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
 
-    private readonly Action _scrubKeys;
+    private readonly DatasetKeys _keys;
 
-    public DeletionService(SqliteRecordStore store, IBlobStore blobs, AuditLog audit, Action scrubKeys, TimeProvider? time = null)
+    public DeletionService(SqliteRecordStore store, IBlobStore blobs, AuditLog audit, DatasetKeys keys, TimeProvider? time = null)
     {
-        _scrubKeys = scrubKeys;
+        _keys = keys;
         _store = store;
         _blobs = blobs;
         _audit = audit;
@@ -83,15 +84,19 @@ public sealed class DeletionService
             await _blobs.DeleteAsync(sha256, cancellationToken);
         }
 
+        // After the blobs: a blob that another dataset still claims must get that dataset's wrap before this
+        // dataset's data key goes, and a blob removed above needs none.
+        var destroyedKeys = await _keys.DestroyKeysOfEmptyDatasetsAsync(result.Datasets, cancellationToken);
+
         using (var connection = _store.Open())
         {
             DatabaseScrubber.Scrub(connection);
         }
 
-        _scrubKeys();
+        _keys.ScrubKeyDatabase();
 
         _audit.Append((scope ?? AccessScope.Current)?.TokenId, "delete", request.Describe(),
-            string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs"));
+            string.Create(CultureInfo.InvariantCulture, $"ok: {result.Records} records, {result.Blobs} blobs, data keys destroyed: {destroyedKeys}"));
         return result;
     }
 
@@ -105,9 +110,7 @@ public sealed class DeletionService
 
         var sql = new StringBuilder("""
             CREATE TEMP TABLE doomed AS
-            SELECT seq, id, dataset, blob_sha256, import_id,
-                json_extract(attributes, '$.mediaBlob') AS media_blob,
-                json_extract(attributes, '$.editedMediaBlob') AS edited_media_blob
+            SELECT seq, id, dataset, blob_sha256, import_id
             FROM records WHERE 1 = 1
             """);
         if (request.Dataset is not null)
@@ -161,18 +164,16 @@ public sealed class DeletionService
         var archives = wholeUnits && request.IsWholeDataset || wholeUnits && (request.ImportId is not null && request.Dataset is null && request.From is null && request.To is null && request.Kind is null && (request.RecordIds is null || request.RecordIds.Count == 0))
             ? "UNION SELECT source_blob FROM imports WHERE id IN (SELECT import_id FROM temp.doomed) AND source_blob IS NOT NULL"
             : "";
-        // Derived links count as references: a Google Photos record points at its media file with mediaBlob and
-        // editedMediaBlob (set by PhotoMediaLinker), so the media goes with the last record that points at it.
+        // Links count as references: a Google Photos record links its media file and a mail record its attachments
+        // (record_blob_links), so such a blob goes with the last record that links it or comes from it.
         command.CommandText = $"""
             CREATE TEMP TABLE doomed_blobs AS
             SELECT sha256 FROM (
                 SELECT blob_sha256 AS sha256 FROM temp.doomed
-                UNION SELECT media_blob FROM temp.doomed WHERE media_blob IS NOT NULL
-                UNION SELECT edited_media_blob FROM temp.doomed WHERE edited_media_blob IS NOT NULL
+                UNION SELECT blob_sha256 FROM record_blob_links WHERE seq IN (SELECT seq FROM temp.doomed)
                 {archives}) AS candidates
             WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = candidates.sha256 AND r.seq NOT IN (SELECT seq FROM temp.doomed))
-                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.seq NOT IN (SELECT seq FROM temp.doomed)
-                    AND (json_extract(r.attributes, '$.mediaBlob') = candidates.sha256 OR json_extract(r.attributes, '$.editedMediaBlob') = candidates.sha256))
+                AND NOT EXISTS (SELECT 1 FROM record_blob_links l WHERE l.blob_sha256 = candidates.sha256 AND l.seq NOT IN (SELECT seq FROM temp.doomed))
             """;
         command.ExecuteNonQuery();
         return Strings(connection, "SELECT DISTINCT sha256 FROM temp.doomed_blobs ORDER BY sha256");
@@ -194,6 +195,10 @@ public sealed class DeletionService
         statements.AddRange(
         [
             "DELETE FROM records WHERE seq IN (SELECT seq FROM temp.doomed)",
+            """
+            DELETE FROM blob_datasets WHERE blob_sha256 IN (SELECT blob_sha256 FROM temp.doomed)
+                AND NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = blob_datasets.blob_sha256 AND r.dataset = blob_datasets.dataset)
+            """,
             "DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM parsed_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",
             "DELETE FROM import_files WHERE blob_sha256 IN (SELECT sha256 FROM temp.doomed_blobs)",

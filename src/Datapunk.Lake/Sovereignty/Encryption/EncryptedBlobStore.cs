@@ -7,11 +7,13 @@ namespace Datapunk.Lake.Sovereignty.Encryption;
 /// <summary>
 /// Content-addressed blobs, encrypted at rest. Each blob is named by the SHA-256 of its plaintext (so content is
 /// still stored once), sealed in chunks under its own random key (see <see cref="EncryptedBlobFormat"/>), and that
-/// key is kept, wrapped by the master key, in the database. The files under the root are ciphertext only.
+/// key is kept in the key database: wrapped by the master key when the blob is stored, and later by the data key of
+/// each dataset that claims it (see <see cref="DatasetKeys"/>). The files under the root are ciphertext only.
 /// </summary>
 /// <remarks>
-/// Deleting a blob removes its file and its key row. Once the database is vacuumed (deletions do that), any copy of
-/// the file that survives elsewhere, such as in a backup of the blob folder, can no longer be decrypted.
+/// Deleting a blob removes its file and every wrap of its key. Once the key database is vacuumed (deletions do
+/// that), any copy of the file that survives elsewhere, such as in a backup of the blob folder, can no longer be
+/// decrypted.
 /// The layout (<c>ab/cd/abcd…</c> and <c>.tmp/</c>) is the one of the plain file-system store.
 /// </remarks>
 public sealed class EncryptedBlobStore : IBlobStore
@@ -22,7 +24,8 @@ public sealed class EncryptedBlobStore : IBlobStore
     private readonly BlobKeyStore _keys;
 
     // Finishing a put (key row, then rename) must not interleave with another put of the same content, or the
-    // stored key could belong to the other writer's file. One lock per store is enough: the step is short.
+    // stored key could belong to the other writer's file. Re-wraps take it too, so that none works with a master key
+    // that a rotation is replacing. One lock per store is enough: each step is short.
     private readonly SemaphoreSlim _finish = new(1, 1);
 
     public EncryptedBlobStore(string root, MasterKey masterKey, BlobKeyStore keys)
@@ -39,8 +42,9 @@ public sealed class EncryptedBlobStore : IBlobStore
     public MasterKey MasterKey => _masterKey;
 
     /// <summary>
-    /// Re-wraps every blob key under <paramref name="next"/> and switches this store to it. Blob files do not change.
-    /// Puts wait meanwhile, so no key is wrapped by the old master key after the switch.
+    /// Re-wraps every key that the master key wraps (data keys, and blob keys not attributed to a dataset) under
+    /// <paramref name="next"/> and switches this store to it. Blob files and blob keys wrapped by data keys do not
+    /// change. Puts and re-wraps wait meanwhile, so no key is wrapped by the old master key after the switch.
     /// </summary>
     public async Task<int> RotateMasterKeyAsync(MasterKey next, CancellationToken cancellationToken)
     {
@@ -48,13 +52,48 @@ public sealed class EncryptedBlobStore : IBlobStore
         try
         {
             var current = _masterKey;
-            var count = _keys.Rewrap(next.Id, (sha256, wrapped) => current.RewrapFor(next, wrapped, sha256));
+            var count = _keys.Rewrap(next.Id,
+                (sha256, wrapped) => current.RewrapFor(next, wrapped, sha256),
+                (dataset, wrapped) => current.RewrapDataKeyFor(next, wrapped, dataset));
             _masterKey = next;
             return count;
         }
         finally
         {
             _finish.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the current master key while no put, re-wrap or rotation runs.</summary>
+    internal async Task<T> WithMasterKeyAsync<T>(Func<MasterKey, T> work, CancellationToken cancellationToken)
+    {
+        await _finish.WaitAsync(cancellationToken);
+        try
+        {
+            return work(_masterKey);
+        }
+        finally
+        {
+            _finish.Release();
+        }
+    }
+
+    /// <summary>Null when a wrap of the blob's key opens; otherwise why none does (no key, or which wraps failed).</summary>
+    public string? DescribeKeyProblem(string sha256)
+    {
+        if (_keys.Find(sha256) is not { } wraps)
+        {
+            return $"Blob {sha256} has no key.";
+        }
+
+        try
+        {
+            CryptographicOperations.ZeroMemory(wraps.Unwrap(_masterKey));
+            return null;
+        }
+        catch (CryptographicException exception)
+        {
+            return exception.Message;
         }
     }
 
@@ -79,7 +118,8 @@ public sealed class EncryptedBlobStore : IBlobStore
         await _finish.WaitAsync(cancellationToken);
         try
         {
-            if (File.Exists(finalPath) && _keys.Get(sha256) is not null)
+            // A stored blob whose key no longer opens (its data keys were destroyed) is written again with a new key.
+            if (File.Exists(finalPath) && DescribeKeyProblem(sha256) is null)
             {
                 File.Delete(temporaryPath);
                 return new BlobPutResult(sha256, length, Created: false);
@@ -106,20 +146,17 @@ public sealed class EncryptedBlobStore : IBlobStore
         }
 
         var path = PathFor(sha256);
-        if (!File.Exists(path) || _keys.Get(sha256) is not { } stored)
+        if (!File.Exists(path) || _keys.Find(sha256) is not { } wraps)
         {
             return Task.FromResult<Stream?>(null);
         }
 
-        if (!string.Equals(stored.MasterKeyId, _masterKey.Id, StringComparison.Ordinal))
-        {
-            throw new CryptographicException($"Blob {sha256} is wrapped by master key {stored.MasterKeyId}, but the lake was opened with key {_masterKey.Id} from {_masterKey.Source}.");
-        }
-
+        // Throws when no wrap opens: the blob is stored, but its key was destroyed or belongs to another master key.
+        var key = wraps.Unwrap(_masterKey);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.RandomAccess);
         try
         {
-            Stream stream = new DecryptingReadStream(file, _masterKey.Unwrap(stored.Wrapped, sha256));
+            Stream stream = new DecryptingReadStream(file, key);
             return Task.FromResult<Stream?>(stream);
         }
         catch
@@ -130,9 +167,9 @@ public sealed class EncryptedBlobStore : IBlobStore
     }
 
     public Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken) =>
-        Task.FromResult(BlobHash.IsValid(sha256) && File.Exists(PathFor(sha256)) && _keys.Get(sha256) is not null);
+        Task.FromResult(BlobHash.IsValid(sha256) && File.Exists(PathFor(sha256)) && _keys.Find(sha256) is not null);
 
-    /// <summary>Removes the blob's file and destroys its key.</summary>
+    /// <summary>Removes the blob's file and destroys every wrap of its key.</summary>
     public Task<bool> DeleteAsync(string sha256, CancellationToken cancellationToken)
     {
         if (!BlobHash.IsValid(sha256))

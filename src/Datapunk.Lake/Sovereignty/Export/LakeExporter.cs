@@ -20,8 +20,8 @@ namespace Datapunk.Lake.Sovereignty.Export;
 /// </summary>
 /// <remarks>
 /// An unfiltered export by an unconstrained token contains every stored blob, archives and unparsed files included.
-/// A filtered or constrained export holds only the files its records came from and the media files that Google
-/// Photos records link: an archive also contains other datasets' files, so it is left out. Importing an export
+/// A filtered or constrained export holds only the files its records came from and the blobs they link (the media
+/// files of Google Photos records and mail attachments): an archive also contains other datasets' files, so it is left out. Importing an export
 /// restores its records and originals as they were (see <see cref="ExportRestorer"/>). The zip is written as a
 /// stream, so it can go straight to an HTTP response.
 /// </remarks>
@@ -49,7 +49,7 @@ public sealed class LakeExporter
         var blobs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var importIds = new SortedSet<string>(StringComparer.Ordinal);
         var datasetNames = new SortedSet<string>(StringComparer.Ordinal);
-        var linkedMedia = new SortedSet<string>(StringComparer.Ordinal);
+        var linked = new SortedSet<string>(StringComparer.Ordinal);
 
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -61,6 +61,7 @@ public sealed class LakeExporter
                 do
                 {
                     var page = await _store.QueryRecordsAsync(query with { Cursor = cursor }, cancellationToken);
+                    linked.UnionWith(LinkedBlobs(page.Items.Select(r => r.Id)));
                     foreach (var record in page.Items)
                     {
                         var line = JsonSerializer.SerializeToUtf8Bytes(ToJson(record), Json);
@@ -68,7 +69,6 @@ public sealed class LakeExporter
                         stream.WriteByte((byte)'\n');
                         records++;
                         blobs.TryAdd(record.Provenance.BlobSha256, record.Provenance.Path);
-                        AddLinkedMedia(record, linkedMedia);
                         importIds.Add(record.Provenance.ImportId);
                         datasetNames.Add(record.Dataset);
                     }
@@ -86,8 +86,8 @@ public sealed class LakeExporter
                 }
             }
 
-            // A photo record's media file is not its provenance (the sidecar is), but the record links it.
-            foreach (var sha256 in linkedMedia.Where(m => !blobs.ContainsKey(m)))
+            // A photo's media file and a mail's attachments are not the record's provenance, but the record links them.
+            foreach (var sha256 in linked.Where(m => !blobs.ContainsKey(m)))
             {
                 blobs.Add(sha256, BlobPath(sha256));
             }
@@ -193,16 +193,28 @@ public sealed class LakeExporter
         return result;
     }
 
-    /// <summary>Notes the media files a Google Photos record links with <c>mediaBlob</c> and <c>editedMediaBlob</c>.</summary>
-    private static void AddLinkedMedia(LakeRecord record, SortedSet<string> linkedMedia)
+    /// <summary>The blobs that records link (<c>record_blob_links</c>): media files of photos and mail attachments.</summary>
+    private List<string> LinkedBlobs(IEnumerable<string> recordIds)
     {
-        foreach (var name in (ReadOnlySpan<string>)["mediaBlob", "editedMediaBlob"])
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT DISTINCT l.blob_sha256 FROM records r JOIN record_blob_links l ON l.seq = r.seq
+            WHERE r.id IN (SELECT value FROM json_each($ids))
+            """;
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(recordIds));
+        using var reader = command.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
         {
-            if (record.Attributes?[name] is JsonValue value && value.TryGetValue<string>(out var sha256) && ExportedRecordParser.IsSha256(sha256))
+            var sha256 = reader.GetString(0);
+            if (ExportedRecordParser.IsSha256(sha256))
             {
-                linkedMedia.Add(sha256);
+                result.Add(sha256);
             }
         }
+
+        return result;
     }
 
     /// <summary>The path a blob had in its first import, or its hash when no import lists it.</summary>

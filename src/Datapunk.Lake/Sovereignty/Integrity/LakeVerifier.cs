@@ -6,8 +6,9 @@ using Datapunk.Lake.Storage.Sqlite;
 namespace Datapunk.Lake.Sovereignty.Integrity;
 
 /// <summary>
-/// Checks the whole lake: every stored blob decrypts and hashes to its name, every registered blob is stored, every
-/// record's provenance names a stored blob, and the audit chain is intact.
+/// Checks the whole lake: every stored blob's key unwraps, the blob decrypts and hashes to its name, every registered blob is stored, every
+/// record's provenance names a stored blob, every blob a record links (a photo's media file, a mail attachment) is
+/// stored, and the audit chain is intact.
 /// </summary>
 /// <remarks>
 /// A repair fixes only what loses nothing: it registers blob files that have a key but no row, removes keys whose
@@ -48,6 +49,12 @@ public sealed class LakeVerifier
             }
 
             checkedBlobs++;
+            if (_blobs.DescribeKeyProblem(sha256) is { } keyProblem)
+            {
+                problems.Add($"{keyProblem} The blob cannot be read.");
+                continue;
+            }
+
             var actual = await HashAsync(sha256, cancellationToken);
             if (actual is null)
             {
@@ -97,6 +104,13 @@ public sealed class LakeVerifier
             problems.Add($"Record {firstId} ({count} records in all) names blob {sha256} as its provenance, but the blob is not stored.");
         }
 
+        var linked = Strings("SELECT DISTINCT blob_sha256 FROM record_blob_links");
+        foreach (var sha256 in linked.Where(s => !files.Contains(s) || !keyed.Contains(s)).Order(StringComparer.Ordinal))
+        {
+            var (count, firstId) = RecordsLinking(sha256);
+            problems.Add($"Record {firstId} ({count} records in all) links blob {sha256} (an attachment or media file), but the blob is not stored.");
+        }
+
         if (repair)
         {
             var removed = _blobs.CleanTemporaryFiles(TimeSpan.FromHours(1));
@@ -139,6 +153,17 @@ public sealed class LakeVerifier
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*), min(id) FROM records WHERE blob_sha256 = $sha";
+        command.Parameters.AddWithValue("$sha", sha256);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetString(1));
+    }
+
+    private (long Count, string FirstId) RecordsLinking(string sha256)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), min(r.id) FROM record_blob_links l JOIN records r ON r.seq = l.seq WHERE l.blob_sha256 = $sha";
         command.Parameters.AddWithValue("$sha", sha256);
         using var reader = command.ExecuteReader();
         reader.Read();

@@ -7,8 +7,8 @@ namespace Datapunk.Lake.Storage.Sqlite;
 
 /// <summary>
 /// Writes the records of one file inside one transaction with prepared statements. The records, the dataset
-/// counters and the mark that the file was parsed are committed together, so a crash before
-/// <see cref="Commit"/> leaves no record of the file, and the next import parses it again.
+/// counters, the file's rows in <c>blob_datasets</c> and the mark that the file was parsed are committed together,
+/// so a crash before <see cref="Commit"/> leaves no record of the file, and the next import parses it again.
 /// </summary>
 /// <remarks>
 /// NOTE: SQLite cannot checkpoint an open transaction, so the WAL grows to about the size of the data one
@@ -30,6 +30,10 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly sqlite3_stmt _insertRecord;
     private readonly SqliteTextIndexWriter _textIndex;
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
+
+    // The blob and dataset of every added record, for blob_datasets. A restored export names a blob per record.
+    private readonly HashSet<(string Blob, string Dataset)> _sources = [];
+    private string _currentBlob;
     private readonly bool _checkTombstones;
     private bool _committed;
     private bool _sourceRebound;
@@ -40,6 +44,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         _importId = importId;
         _path = path;
         _key = key;
+        _currentBlob = key.BlobSha256;
         // The record id index takes keys in hash order, so with SQLite's default 2 MB page cache most inserts
         // evict a dirty page into the WAL and read another back. On a 30 MB Records.json the process wrote
         // 398 MB with that cache and 160 MB with this one. Dispose restores the default.
@@ -92,6 +97,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
             Check(raw.sqlite3_bind_text(_insertRecord, 15, _path));
             _sourceRebound = false;
+            _currentBlob = _key.BlobSha256;
         }
 
         return Insert(RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey), draft.Dataset, draft.Kind, draft.Start, draft.StartOffsetKnown, draft.End,
@@ -105,6 +111,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         Check(raw.sqlite3_bind_text(_insertRecord, 14, record.Provenance.BlobSha256));
         Check(raw.sqlite3_bind_text(_insertRecord, 15, record.Provenance.Path));
         _sourceRebound = true;
+        _currentBlob = record.Provenance.BlobSha256;
 
         return Insert(record.Id, record.Dataset, record.Kind, record.Start, record.StartOffsetKnown, record.End,
             record.Latitude, record.Longitude, record.AccuracyMeters, record.Title, record.Text, record.Attributes?.ToJsonString(),
@@ -151,6 +158,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         _textIndex.Add(raw.sqlite3_last_insert_rowid(_connection.Handle), title, text, attributes);
 
         Added++;
+        _sources.Add((_currentBlob, dataset));
         if (!_datasets.TryGetValue(dataset, out var counter))
         {
             counter = new DatasetCounter();
@@ -191,6 +199,20 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
                 first.Value = counter.First;
                 last.Value = counter.Last;
                 dataset.ExecuteNonQuery();
+            }
+        }
+
+        using (var sources = _connection.CreateCommand())
+        {
+            sources.Transaction = _transaction;
+            sources.CommandText = "INSERT OR IGNORE INTO blob_datasets (blob_sha256, dataset) VALUES ($blob, $dataset)";
+            var blob = sources.Parameters.Add(new SqliteParameter { ParameterName = "$blob" });
+            var name = sources.Parameters.Add(new SqliteParameter { ParameterName = "$dataset" });
+            foreach (var (sourceBlob, datasetName) in _sources)
+            {
+                blob.Value = sourceBlob;
+                name.Value = datasetName;
+                sources.ExecuteNonQuery();
             }
         }
 

@@ -250,9 +250,28 @@ internal static class SqliteMigrations
             CREATE INDEX records_by_import ON records (import_id);
             """),
 
+        // Per-dataset keys need the datasets of a blob without reading every record of a large file. blob_datasets
+        // lists each pair of a blob and a dataset with a record from it: the record writer adds pairs in the file's
+        // transaction, and a deletion removes pairs with no record left in its own. The media indexes cover the
+        // links that Google Photos records add. The import_files index finds the imports that listed an archive.
+        new(11, "dataset-keys", """
+            CREATE TABLE blob_datasets (
+                blob_sha256 TEXT NOT NULL,
+                dataset TEXT NOT NULL,
+                PRIMARY KEY (blob_sha256, dataset)
+            ) WITHOUT ROWID;
+            INSERT INTO blob_datasets (blob_sha256, dataset) SELECT DISTINCT blob_sha256, dataset FROM records;
+
+            CREATE INDEX records_by_media_blob ON records (json_extract(attributes, '$.mediaBlob'))
+                WHERE json_extract(attributes, '$.mediaBlob') IS NOT NULL;
+            CREATE INDEX records_by_edited_media_blob ON records (json_extract(attributes, '$.editedMediaBlob'))
+                WHERE json_extract(attributes, '$.editedMediaBlob') IS NOT NULL;
+            CREATE INDEX import_files_by_blob ON import_files (blob_sha256);
+            """),
+
         // Place search on a B-tree instead of the R*Tree: records.cell is the Z-order code of (lat, lon) (see
-        // PlaceCell), and a bounding box becomes a few range scans of records_by_cell. The index also contains lat, lon and
-        // start_ms, so a box query filters and sorts on index entries and reads only the rows it returns.
+        // PlaceCell), and a bounding box becomes a few range scans of records_by_cell. The index also contains lat,
+        // lon and start_ms, so a box query filters and sorts on index entries and reads only the rows it returns.
         // Keeping the R*Tree up to date cost about 10 µs of CPU per imported point. lake_place_cell is the C#
         // PlaceCell.For, registered on the connection that migrates.
         // The insert trigger of step 2 goes: SqliteTextIndexWriter does its inserts for the records that have text,
@@ -264,6 +283,56 @@ internal static class SqliteMigrations
             CREATE INDEX records_by_cell ON records (cell, lat, lon, start_ms) WHERE cell IS NOT NULL;
             DROP TABLE records_place;
             DROP TRIGGER records_text_insert;
+            """),
+
+        // Blobs that a record links without being made from them: the media file of a Google Photos record
+        // (mediaBlob, editedMediaBlob) and each mail attachment (attachments[].sha256). Deletion, key attribution,
+        // export, verification and blob access treat a linked blob like the record's own original. Triggers keep
+        // the table in step with every writer of records, and only text values count as hashes.
+        new(15, "record-blob-links", """
+            CREATE TABLE record_blob_links (
+                blob_sha256 TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (blob_sha256, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX record_blob_links_by_seq ON record_blob_links (seq);
+
+            -- The links replace these indexes, which only deletion and key attribution read.
+            DROP INDEX IF EXISTS records_by_media_blob;
+            DROP INDEX IF EXISTS records_by_edited_media_blob;
+
+            CREATE TRIGGER records_links_insert AFTER INSERT ON records
+            WHEN json_type(new.attributes, '$.mediaBlob') = 'text' OR json_type(new.attributes, '$.editedMediaBlob') = 'text'
+                OR json_type(new.attributes, '$.attachments') = 'array'
+            BEGIN
+                INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+                    SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
+                    UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
+                    UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
+                        WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
+            END;
+
+            CREATE TRIGGER records_links_update AFTER UPDATE OF attributes ON records
+            BEGIN
+                DELETE FROM record_blob_links WHERE seq = old.seq;
+                INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+                    SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
+                    UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
+                    UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
+                        WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
+            END;
+
+            CREATE TRIGGER records_links_delete AFTER DELETE ON records
+            BEGIN
+                DELETE FROM record_blob_links WHERE seq = old.seq;
+            END;
+
+            -- Records written before this step.
+            INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+                SELECT json_extract(attributes, '$.mediaBlob'), seq FROM records WHERE json_type(attributes, '$.mediaBlob') = 'text'
+                UNION SELECT json_extract(attributes, '$.editedMediaBlob'), seq FROM records WHERE json_type(attributes, '$.editedMediaBlob') = 'text'
+                UNION SELECT json_extract(a.value, '$.sha256'), r.seq FROM records r, json_each(r.attributes, '$.attachments') a
+                    WHERE json_type(r.attributes, '$.attachments') = 'array' AND a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
             """),
     ];
 }
