@@ -35,6 +35,18 @@ public sealed class PlaceCellMigrationTests
     }
 
     [Fact]
+    public async Task Schema_HasNoInsertTriggerOnRecords()
+    {
+        // Any insert trigger on records costs every insert a statement journal (BENCHMARKS.md), so the record
+        // writer does what such a trigger would do.
+        var path = await CreateLakeAtVersion10Async();
+
+        await new SqliteRecordStore(path).MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(0L, Scalar(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'records' AND sql LIKE '%AFTER INSERT%'"));
+    }
+
+    [Fact]
     public async Task Upgrade_KeepsBoxQueriesAnswering()
     {
         var path = await CreateLakeAtVersion10Async();

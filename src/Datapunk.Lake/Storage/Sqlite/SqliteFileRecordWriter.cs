@@ -28,7 +28,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly string _path;
     private readonly FileParseKey _key;
     private readonly sqlite3_stmt _insertRecord;
-    private readonly SqliteTextIndexWriter _textIndex;
+    private readonly SqliteRecordIndexWriter _textIndex;
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
 
     // The blob and dataset of every added record, for blob_datasets. A restored export names a blob per record.
@@ -78,7 +78,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             {(_checkTombstones ? "WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE record_id = ?1)" : "")}
             """);
 
-        _textIndex = new SqliteTextIndexWriter(connection);
+        _textIndex = new SqliteRecordIndexWriter(connection);
 
         // The values that are the same for every record of the file are bound once.
         Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
