@@ -1,0 +1,29 @@
+namespace Datapunk.Lake.Sovereignty.Audit;
+
+/// <summary>An entry queued for the next batch of <see cref="AuditLog.Append"/>, and the caller's wait for its result.</summary>
+internal sealed class PendingAuditAppend(string? tokenId, string action, string? target, string outcome)
+{
+    public string? TokenId { get; } = tokenId;
+
+    public string Action { get; } = action;
+
+    public string? Target { get; } = target;
+
+    public string Outcome { get; } = outcome;
+
+    /// <summary>Set when the batch is committed or failed, or when this caller becomes the next writer.</summary>
+    /// <remarks>No spinning: the wait lasts a whole SQLite commit, and spinning takes CPU from the writer on small machines.</remarks>
+    public ManualResetEventSlim Done { get; } = new(initialState: false, spinCount: 0);
+
+    /// <summary>Whether this caller writes the next batch. Changed under the log's queue lock.</summary>
+    public bool IsWriter { get; set; }
+
+    /// <summary>Whether the batch that contained this entry has finished, with <see cref="Entry"/> or <see cref="Failure"/>.</summary>
+    public bool IsCompleted { get; set; }
+
+    /// <summary>The committed entry, with its sequence and hash.</summary>
+    public AuditEntry? Entry { get; set; }
+
+    /// <summary>The exception that made the batch fail.</summary>
+    public Exception? Failure { get; set; }
+}
