@@ -68,28 +68,26 @@ public sealed class AuditLog
     public AuditEntry Append(string? tokenId, string action, string? target, string outcome)
     {
         var append = new PendingAuditAppend(tokenId, action, target, outcome);
+        bool isWriter;
         lock (_queueLock)
         {
             _queue.Add(append);
-            if (!_writing)
-            {
-                _writing = true;
-                append.IsWriter = true;
-            }
+            isWriter = !_writing;
+            _writing = true;
         }
 
-        if (!append.IsWriter)
+        if (!isWriter)
         {
-            // The writer either completes this append or, when it finishes its own batch first, makes it the next writer.
+            // The writer either completes this append or, when it finishes its own batch first, wakes it to write the next one.
             append.Done.Wait();
+            isWriter = !append.IsCompleted;
         }
 
-        if (append.IsWriter && !append.IsCompleted)
+        if (isWriter)
         {
             WriteQueuedBatch();
         }
 
-        append.Done.Dispose();
         return append.Failure is { } failure
             ? throw new AuditAppendException($"Appending the audit entry '{action}' failed: {failure.Message}", failure)
             : append.Entry!;
@@ -227,7 +225,6 @@ public sealed class AuditLog
             else
             {
                 nextWriter = _queue[0];
-                nextWriter.IsWriter = true;
             }
         }
 

@@ -11,12 +11,13 @@ internal sealed class PendingAuditAppend(string? tokenId, string action, string?
 
     public string Outcome { get; } = outcome;
 
-    /// <summary>Set when the batch is committed or failed, or when this caller becomes the next writer.</summary>
-    /// <remarks>No spinning: the wait lasts a whole SQLite commit, and spinning takes CPU from the writer on small machines.</remarks>
+    /// <summary>Set when the batch is committed or failed, or, with <see cref="IsCompleted"/> still false, when this caller is to write the next batch.</summary>
+    /// <remarks>
+    /// No spinning: the wait lasts a whole SQLite commit, and spinning takes CPU from the writer on small machines.
+    /// Never disposed, because the writer may still be inside <c>Set</c> when the caller wakes; the event allocates no
+    /// kernel handle unless <c>WaitHandle</c> is read.
+    /// </remarks>
     public ManualResetEventSlim Done { get; } = new(initialState: false, spinCount: 0);
-
-    /// <summary>Whether this caller writes the next batch. Changed under the log's queue lock.</summary>
-    public bool IsWriter { get; set; }
 
     /// <summary>Whether the batch that contained this entry has finished, with <see cref="Entry"/> or <see cref="Failure"/>.</summary>
     public bool IsCompleted { get; set; }
