@@ -39,6 +39,13 @@ public sealed record RecordDraft
 
     public JsonObject? Attributes { get; init; }
 
+    /// <summary>
+    /// The attributes as the text of a JSON object, for importers that write them with a
+    /// <see cref="System.Text.Json.Utf8JsonWriter"/> instead of building a <see cref="JsonObject"/>. The store
+    /// uses it only when <see cref="Attributes"/> is null.
+    /// </summary>
+    public string? AttributesJson { get; init; }
+
     /// <summary>JSON pointer (RFC 6901) or other locator of the item inside its file.</summary>
     public required string Pointer { get; init; }
 

@@ -46,7 +46,7 @@ public sealed class IngestCrashTests
 
         // 2. The store contains no record of the file, the file is not marked parsed, and every blob is whole.
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM records"));
-        Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM records_place"));
+        Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM records INDEXED BY records_by_cell WHERE cell IS NOT NULL"));
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM parsed_files"));
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM datasets"));
         AssertBlobsIntact(dataDirectory);
@@ -61,7 +61,7 @@ public sealed class IngestCrashTests
         Assert.Contains($"records added:             {Points:N0}", output, StringComparison.Ordinal);
         Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(*) FROM records"));
         Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(DISTINCT start_ms) FROM records"));
-        Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(*) FROM records_place"));
+        Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(*) FROM records INDEXED BY records_by_cell WHERE cell IS NOT NULL"));
         Assert.Equal(Points, Scalar(dataDirectory, "SELECT record_count FROM datasets"));
         Assert.Equal(1L, Scalar(dataDirectory, "SELECT count(*) FROM parsed_files"));
         AssertBlobsIntact(dataDirectory);

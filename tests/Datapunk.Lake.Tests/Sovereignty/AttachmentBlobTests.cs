@@ -129,7 +129,6 @@ public sealed class AttachmentBlobTests
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
-                DROP TRIGGER records_links_insert;
                 DROP TRIGGER records_links_update;
                 DROP TRIGGER records_links_delete;
                 DROP TABLE record_blob_links;

@@ -296,7 +296,7 @@ public sealed class DatasetKeyTests
             """);
         Execute(lake.Lake.Options.DatabasePath, """
             DROP TABLE blob_datasets; DROP INDEX import_files_by_blob;
-            DROP TRIGGER records_links_insert; DROP TRIGGER records_links_update; DROP TRIGGER records_links_delete;
+            DROP TRIGGER records_links_update; DROP TRIGGER records_links_delete;
             DROP TABLE record_blob_links;
             DELETE FROM schema_migrations WHERE version IN (11, 15);
             """);

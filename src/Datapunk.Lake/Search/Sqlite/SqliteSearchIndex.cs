@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace Datapunk.Lake.Search.Sqlite;
 
 /// <summary>
-/// The search indexes of the embedded store: FTS5 tables for text (unicode61 and trigram), the R*Tree for place,
+/// The search indexes of the embedded store: FTS5 tables for text (unicode61 and trigram), a cell index for place,
 /// the time indexes of <c>records</c>, and a table of embedding vectors that an in-memory copy
 /// (<see cref="SqliteVectorIndex"/>) searches for cosine similarity.
 /// </summary>
@@ -188,8 +188,8 @@ public sealed class SqliteSearchIndex : ISearchIndex
         var distance = hasPoint ? Haversine("$lat", "$lon", "r.lat", "r.lon") : "NULL";
         var sql = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"""
             SELECT {Prefixed("r")}, {distance} AS distance_m
-            FROM records_place p JOIN records r ON r.seq = p.seq
-            WHERE 1 = 1
+            FROM records r
+            WHERE r.cell IS NOT NULL
             """));
 
         if (hasPoint)
@@ -205,9 +205,9 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
         if (hasPoint && query.RadiusMeters is { } radius)
         {
-            // The R*Tree finds the candidates inside the circle's bounding box; the haversine test then drops the
-            // corners. Near a pole, or when the box would cross the antimeridian, the longitude range is widened to
-            // the whole globe, which is correct but slower.
+            // The cell index finds the candidates inside the circle's bounding box, and the haversine test then
+            // drops the corners. Near a pole, or when the box would cross the antimeridian, the longitude range is
+            // widened to the whole globe, which is correct but slower.
             var latitude = query.Latitude!.Value;
             var deltaLatitude = radius / EarthRadiusMeters * 180 / Math.PI;
             var cosine = Math.Cos(latitude * Math.PI / 180);
@@ -383,11 +383,9 @@ public sealed class SqliteSearchIndex : ISearchIndex
 
     private static void AppendBox(StringBuilder sql, SqliteCommand command, string name, double minLat, double maxLat, double minLon, double maxLon)
     {
-        sql.Append(CultureInfo.InvariantCulture, $" AND p.max_lat >= ${name}MinLat AND p.min_lat <= ${name}MaxLat AND p.max_lon >= ${name}MinLon AND p.min_lon <= ${name}MaxLon");
-        command.Parameters.AddWithValue($"${name}MinLat", minLat);
-        command.Parameters.AddWithValue($"${name}MaxLat", maxLat);
-        command.Parameters.AddWithValue($"${name}MinLon", minLon);
-        command.Parameters.AddWithValue($"${name}MaxLon", maxLon);
+        var alias = name + "_records";
+        var (source, inBox) = PlaceCellSql.Join(command, name, alias, minLat, maxLat, minLon, maxLon);
+        sql.Append(CultureInfo.InvariantCulture, $" AND r.seq IN (SELECT {alias}.seq FROM {source} WHERE {inBox})");
     }
 
     /// <summary>

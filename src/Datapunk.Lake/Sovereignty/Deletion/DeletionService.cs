@@ -195,7 +195,6 @@ public sealed class DeletionService
 
         statements.AddRange(
         [
-            "DELETE FROM records_place WHERE seq IN (SELECT seq FROM temp.doomed)",
             "DELETE FROM records WHERE seq IN (SELECT seq FROM temp.doomed)",
             """
             DELETE FROM blob_datasets WHERE blob_sha256 IN (SELECT blob_sha256 FROM temp.doomed)

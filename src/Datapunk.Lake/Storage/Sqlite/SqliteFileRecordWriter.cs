@@ -28,7 +28,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     private readonly string _path;
     private readonly FileParseKey _key;
     private readonly sqlite3_stmt _insertRecord;
-    private readonly sqlite3_stmt _insertPlace;
+    private readonly SqliteRecordIndexWriter _textIndex;
     private readonly Dictionary<string, DatasetCounter> _datasets = new(StringComparer.Ordinal);
 
     // The blob and dataset of every added record, for blob_datasets. A restored export names a blob per record.
@@ -50,11 +50,11 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         // 398 MB with that cache and 160 MB with this one. Dispose restores the default.
         SetCacheSize(connection, WriterCacheKibibytes);
 
-        // Each insert runs with a statement journal (the FTS trigger and the R*Tree make it a multi-write
-        // statement that may abort), which keeps the original of every page the insert changes: about eight
-        // pages per record. Once it outgrows 64 KiB it spills to a file in /var/tmp and stays there for the
-        // transaction, so a 200,000-point Records.json wrote 7 GB of statement journal. In memory it never holds
-        // more than the pages of one insert. Dispose restores the default.
+        // A statement that writes several tables and may abort (as the insert did while an FTS trigger ran on it)
+        // keeps a statement journal: the original of every page it changes. Once that outgrows 64 KiB it spills to
+        // a file in /var/tmp and stays there for the transaction, so a 200,000-point Records.json wrote 7 GB of
+        // statement journal. In memory it never contains more than the pages of one statement. Dispose restores the
+        // default.
         SetPragma(connection, "temp_store = MEMORY");
 
         _transaction = connection.BeginTransaction(deferred: false);
@@ -68,17 +68,17 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             _checkTombstones = Convert.ToInt64(tombstones.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
         }
 
-        // The two inserts run once per record, so they are prepared and bound through SQLitePCL directly, by
-        // index: SqliteCommand looks every parameter up by name on every execution, which cost about a fifth
-        // of the import's CPU time (docs in BENCHMARKS.md). They run on the connection's handle, inside its
-        // transaction.
+        // The insert runs once per record, so it is prepared and bound through SQLitePCL directly, by index:
+        // SqliteCommand looks every parameter up by name on every execution, which cost about a fifth of the
+        // import's CPU time (docs in BENCHMARKS.md). It runs on the connection's handle, inside its transaction.
         _insertRecord = Prepare(connection, $"""
             INSERT OR IGNORE INTO records (id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon,
-                accuracy_m, title, body, attributes, blob_sha256, path, pointer, byte_offset, import_id)
-            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18
+                accuracy_m, title, body, attributes, blob_sha256, path, pointer, byte_offset, import_id, cell)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
             {(_checkTombstones ? "WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE record_id = ?1)" : "")}
             """);
-        _insertPlace = Prepare(connection, "INSERT INTO records_place (seq, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)");
+
+        _textIndex = new SqliteRecordIndexWriter(connection);
 
         // The values that are the same for every record of the file are bound once.
         Check(raw.sqlite3_bind_text(_insertRecord, 14, _key.BlobSha256));
@@ -101,7 +101,8 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         }
 
         return Insert(RecordId.For(draft.Dataset, draft.Kind, draft.MergeKey), draft.Dataset, draft.Kind, draft.Start, draft.StartOffsetKnown, draft.End,
-            draft.Latitude, draft.Longitude, draft.AccuracyMeters, draft.Title, draft.Text, draft.Attributes, draft.Pointer, draft.ByteOffset);
+            draft.Latitude, draft.Longitude, draft.AccuracyMeters, draft.Title, draft.Text, draft.Attributes?.ToJsonString() ?? draft.AttributesJson,
+            draft.Pointer, draft.ByteOffset);
     }
 
     public bool AddExported(LakeRecord record)
@@ -113,12 +114,12 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         _currentBlob = record.Provenance.BlobSha256;
 
         return Insert(record.Id, record.Dataset, record.Kind, record.Start, record.StartOffsetKnown, record.End,
-            record.Latitude, record.Longitude, record.AccuracyMeters, record.Title, record.Text, record.Attributes,
+            record.Latitude, record.Longitude, record.AccuracyMeters, record.Title, record.Text, record.Attributes?.ToJsonString(),
             record.Provenance.Pointer, record.Provenance.ByteOffset);
     }
 
     private bool Insert(string id, string dataset, string kind, DateTimeOffset start, bool startOffsetKnown, DateTimeOffset? end,
-        double? latitude, double? longitude, double? accuracyMeters, string? title, string? text, System.Text.Json.Nodes.JsonObject? attributes,
+        double? latitude, double? longitude, double? accuracyMeters, string? title, string? text, string? attributes,
         string? pointer, long? byteOffset)
     {
         if (_committed)
@@ -142,9 +143,10 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         BindDouble(statement, 10, accuracyMeters);
         BindText(statement, 11, title);
         BindText(statement, 12, text);
-        BindText(statement, 13, attributes?.ToJsonString());
+        BindText(statement, 13, attributes);
         BindText(statement, 16, pointer);
         BindInt64(statement, 17, byteOffset);
+        BindInt64(statement, 19, latitude is { } lat && longitude is { } lon ? PlaceCell.For(lat, lon) : null);
 
         var inserted = Step(statement);
         if (!inserted)
@@ -153,13 +155,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
             return false;
         }
 
-        if (latitude is { } lat && longitude is { } lon)
-        {
-            Check(raw.sqlite3_bind_int64(_insertPlace, 1, raw.sqlite3_last_insert_rowid(_connection.Handle)));
-            Check(raw.sqlite3_bind_double(_insertPlace, 2, lat));
-            Check(raw.sqlite3_bind_double(_insertPlace, 3, lon));
-            Step(_insertPlace);
-        }
+        _textIndex.Add(raw.sqlite3_last_insert_rowid(_connection.Handle), title, text, attributes);
 
         Added++;
         _sources.Add((_currentBlob, dataset));
@@ -244,7 +240,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
     public void Dispose()
     {
         _insertRecord.Dispose();
-        _insertPlace.Dispose();
+        _textIndex.Dispose();
         if (!_committed)
         {
             _transaction.Rollback();

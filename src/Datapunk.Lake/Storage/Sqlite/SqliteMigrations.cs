@@ -7,6 +7,19 @@ internal static class SqliteMigrations
 {
     public sealed record Migration(int Version, string Name, string Sql);
 
+    /// <summary>
+    /// Links the record <c>new.seq</c> to the blobs its attributes <c>new.attributes</c> name: <c>mediaBlob</c>,
+    /// <c>editedMediaBlob</c> and each <c>attachments[].sha256</c>, text values only. Used by the update trigger of
+    /// step 15 and, with parameters in place of <c>new.</c>, by the record writer.
+    /// </summary>
+    public const string InsertBlobLinks = """
+        INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
+            SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
+            UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
+            UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
+                WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text'
+        """;
+
     public static readonly IReadOnlyList<Migration> All =
     [
         new(1, "core", """
@@ -103,6 +116,7 @@ internal static class SqliteMigrations
         // view, so the text is stored once (in records) and the index holds only tokens. Triggers keep them in
         // step with records inside the same transaction as the insert, so a file's records and their index
         // entries become visible together. A record with no title, text or URL (a location fix) gets no row.
+        // Step 13 replaced the insert trigger by the same inserts in SqliteRecordIndexWriter.
         new(2, "search", """
             CREATE VIEW records_text AS
                 SELECT seq, title, body, json_extract(attributes, '$.url') AS url FROM records;
@@ -268,6 +282,22 @@ internal static class SqliteMigrations
             CREATE INDEX import_files_by_blob ON import_files (blob_sha256);
             """),
 
+        // Place search on a B-tree instead of the R*Tree: records.cell is the Z-order code of (lat, lon) (see
+        // PlaceCell), and a bounding box becomes a few range scans of records_by_cell. The index also contains lat,
+        // lon and start_ms, so a box query filters and sorts on index entries and reads only the rows it returns.
+        // Keeping the R*Tree up to date cost about 10 µs of CPU per imported point. lake_place_cell is the C#
+        // PlaceCell.For, registered on the connection that migrates.
+        // The insert trigger of step 2 goes: SqliteRecordIndexWriter does its inserts for the records that have text,
+        // because a trigger on records made SQLite copy every page an insert changed into a statement journal,
+        // location points included. The record writer is the only code that inserts into records.
+        new(13, "place-cells", """
+            ALTER TABLE records ADD COLUMN cell INTEGER;
+            UPDATE records SET cell = lake_place_cell(lat, lon) WHERE lat IS NOT NULL AND lon IS NOT NULL;
+            CREATE INDEX records_by_cell ON records (cell, lat, lon, start_ms) WHERE cell IS NOT NULL;
+            DROP TABLE records_place;
+            DROP TRIGGER records_text_insert;
+            """),
+
         // A log of changed embedding keys, so that an in-memory vector index (SqliteVectorIndex) in any process can
         // apply inserts, re-embeds and deletions without reading every vector again. AUTOINCREMENT keeps ids from
         // being reused, so a reader can tell when rows it has not seen were trimmed. Each insert trims the log to
@@ -297,9 +327,11 @@ internal static class SqliteMigrations
 
         // Blobs that a record links without being made from them: the media file of a Google Photos record
         // (mediaBlob, editedMediaBlob) and each mail attachment (attachments[].sha256). Deletion, key attribution,
-        // export, verification and blob access treat a linked blob like the record's own original. Triggers keep
-        // the table in step with every writer of records, and only text values count as hashes.
-        new(15, "record-blob-links", """
+        // export, verification and blob access treat a linked blob like the record's own original. Only text values
+        // count as hashes. The record writer inserts the links of a new record (SqliteRecordIndexWriter, with
+        // InsertBlobLinks), because an insert trigger on records costs every insert a statement journal; the
+        // triggers below follow updates and deletions.
+        new(15, "record-blob-links", $$"""
             CREATE TABLE record_blob_links (
                 blob_sha256 TEXT NOT NULL,
                 seq INTEGER NOT NULL,
@@ -311,25 +343,10 @@ internal static class SqliteMigrations
             DROP INDEX IF EXISTS records_by_media_blob;
             DROP INDEX IF EXISTS records_by_edited_media_blob;
 
-            CREATE TRIGGER records_links_insert AFTER INSERT ON records
-            WHEN json_type(new.attributes, '$.mediaBlob') = 'text' OR json_type(new.attributes, '$.editedMediaBlob') = 'text'
-                OR json_type(new.attributes, '$.attachments') = 'array'
-            BEGIN
-                INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
-                    SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
-                    UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
-                    UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
-                        WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
-            END;
-
             CREATE TRIGGER records_links_update AFTER UPDATE OF attributes ON records
             BEGIN
                 DELETE FROM record_blob_links WHERE seq = old.seq;
-                INSERT OR IGNORE INTO record_blob_links (blob_sha256, seq)
-                    SELECT json_extract(new.attributes, '$.mediaBlob'), new.seq WHERE json_type(new.attributes, '$.mediaBlob') = 'text'
-                    UNION SELECT json_extract(new.attributes, '$.editedMediaBlob'), new.seq WHERE json_type(new.attributes, '$.editedMediaBlob') = 'text'
-                    UNION SELECT json_extract(a.value, '$.sha256'), new.seq FROM json_each(new.attributes, '$.attachments') a
-                        WHERE a.type = 'object' AND json_type(a.value, '$.sha256') = 'text';
+                {{InsertBlobLinks}};
             END;
 
             CREATE TRIGGER records_links_delete AFTER DELETE ON records

@@ -75,6 +75,9 @@ public sealed class SqliteRecordStore : IRecordStore
             }
         }
 
+        // Migration 13 computes the place cell of existing records with the same code as the record writer.
+        connection.CreateFunction("lake_place_cell", (double latitude, double longitude) => PlaceCell.For(latitude, longitude), isDeterministic: true);
+
         foreach (var migration in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -323,46 +326,51 @@ public sealed class SqliteRecordStore : IRecordStore
 
     public Task<RecordPage> QueryRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder($"SELECT {RecordColumns} FROM records WHERE 1 = 1");
         using var connection = Open();
         using var command = connection.CreateCommand();
 
+        // With a bounding box the conditions apply to "r", the records inside the box's cell ranges, so that the
+        // sort and the limit run over entries of records_by_cell and only the rows of the page are read.
+        var prefix = query.Box is null ? "" : "r.";
+        var where = new StringBuilder();
         if (query.From is { } from)
         {
-            sql.Append(" AND start_ms >= $from");
+            where.Append(CultureInfo.InvariantCulture, $" AND {prefix}start_ms >= $from");
             command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         }
 
         if (query.To is { } to)
         {
-            sql.Append(" AND start_ms < $to");
+            where.Append(CultureInfo.InvariantCulture, $" AND {prefix}start_ms < $to");
             command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
         }
 
-        AppendIn(sql, command, "kind", query.Kinds);
-        AppendIn(sql, command, "dataset", query.Datasets);
-        AccessScope.Current?.AppendRecordFilter(sql, command);
-
-        if (query.Box is { } box)
-        {
-            sql.Append(" AND seq IN (SELECT seq FROM records_place WHERE max_lat >= $minLat AND min_lat <= $maxLat AND max_lon >= $minLon AND min_lon <= $maxLon)");
-            command.Parameters.AddWithValue("$minLat", box.MinLatitude);
-            command.Parameters.AddWithValue("$maxLat", box.MaxLatitude);
-            command.Parameters.AddWithValue("$minLon", box.MinLongitude);
-            command.Parameters.AddWithValue("$maxLon", box.MaxLongitude);
-        }
+        AppendIn(where, command, prefix, "kind", query.Kinds);
+        AppendIn(where, command, prefix, "dataset", query.Datasets);
+        AccessScope.Current?.AppendRecordFilter(where, command, prefix);
 
         if (query.Cursor is not null)
         {
             var (cursorStart, cursorSeq) = RecordCursor.Decode(query.Cursor);
-            sql.Append(" AND (start_ms > $cursorStart OR (start_ms = $cursorStart AND seq > $cursorSeq))");
+            where.Append(CultureInfo.InvariantCulture, $" AND ({prefix}start_ms > $cursorStart OR ({prefix}start_ms = $cursorStart AND {prefix}seq > $cursorSeq))");
             command.Parameters.AddWithValue("$cursorStart", cursorStart);
             command.Parameters.AddWithValue("$cursorSeq", cursorSeq);
         }
 
-        sql.Append(" ORDER BY start_ms, seq LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
+        if (query.Box is { } box)
+        {
+            var (source, inBox) = PlaceCellSql.Join(command, "box", "r", box.MinLatitude, box.MaxLatitude, box.MinLongitude, box.MaxLongitude);
+            command.CommandText = $"""
+                SELECT {RecordColumns} FROM records WHERE seq IN (
+                    SELECT r.seq FROM {source} WHERE {inBox}{where} ORDER BY r.start_ms, r.seq LIMIT $limit)
+                ORDER BY start_ms, seq
+                """;
+        }
+        else
+        {
+            command.CommandText = $"SELECT {RecordColumns} FROM records WHERE 1 = 1{where} ORDER BY start_ms, seq LIMIT $limit";
+        }
 
         var items = new List<LakeRecord>();
         long lastStart = 0;
@@ -531,14 +539,14 @@ public sealed class SqliteRecordStore : IRecordStore
     private static DateTimeOffset ToTime(long unixMilliseconds, int? offsetMinutes) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToOffset(TimeSpan.FromMinutes(offsetMinutes ?? 0));
 
-    private static void AppendIn(StringBuilder sql, SqliteCommand command, string column, IReadOnlyList<string> values)
+    private static void AppendIn(StringBuilder sql, SqliteCommand command, string prefix, string column, IReadOnlyList<string> values)
     {
         if (values.Count == 0)
         {
             return;
         }
 
-        sql.Append(CultureInfo.InvariantCulture, $" AND {column} IN (");
+        sql.Append(CultureInfo.InvariantCulture, $" AND {prefix}{column} IN (");
         for (var i = 0; i < values.Count; i++)
         {
             var name = $"${column}{i}";
