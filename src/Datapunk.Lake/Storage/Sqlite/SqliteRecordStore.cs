@@ -141,6 +141,8 @@ public sealed class SqliteRecordStore : IRecordStore
         // concurrent import may have stored the same bytes and written no row yet (its put found the file already
         // there), and only its import row shows that it runs, so nothing is removed while another import is queued
         // or running. An import created after this commit finds the file gone and stores it again.
+        // NOTE: an HTTP upload puts its blob before its import row exists, so an upload of the same bytes that races
+        // this removal can lose its blob, and its import then fails with "missing from the blob store".
         using var transaction = connection.BeginTransaction(deferred: false);
         using var busy = connection.CreateCommand();
         busy.Transaction = transaction;
