@@ -1,5 +1,6 @@
 using System.Globalization;
 using Datapunk.Lake.Sovereignty.Access;
+using Datapunk.Lake.Sovereignty.Audit;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Datapunk.Lake.Server.Access;
@@ -55,11 +56,11 @@ public sealed class AccessMiddleware
         }
     }
 
-    /// <summary>The route values and query of the request: ids, datasets and filters, never a body.</summary>
+    /// <summary>The route values and query of the request: ids, datasets and filters, never a body or a search text.</summary>
     private static string? Target(HttpContext http)
     {
         var parts = http.Request.RouteValues.Select(v => $"{v.Key}={v.Value}")
-            .Concat(http.Request.Query.Where(q => q.Key != "cursor").Select(q => $"{q.Key}={q.Value}"))
+            .Concat(http.Request.Query.Where(q => q.Key != "cursor").Select(q => $"{q.Key}={AuditTargetText.Value(q.Key, q.Value.ToString())}"))
             .ToList();
         return parts.Count == 0 ? null : string.Join(' ', parts);
     }

@@ -90,7 +90,7 @@ internal sealed class LocalAudit
                 var value => value.ToString(),
             }))
             .Where(part => !string.IsNullOrEmpty(part.Value))
-            .Select(part => $"{part.Name}={part.Value}"));
+            .Select(part => $"{part.Name}={AuditTargetText.Value(part.Name, part.Value!)}"));
         return text.Length == 0 ? null : text;
     }
 
