@@ -12,7 +12,8 @@
 #   --lake DIR      query an existing data directory instead of building one (it is not deleted)
 # smoke: 2,000 points, one run, 1 s of load per endpoint, no embeddings: only checks that nothing crashes.
 #
-# Needs: dotnet, /usr/bin/time, sha256sum, and from Debian sqlite-utils and wrk (installed when missing).
+# Needs: dotnet, /usr/bin/time, sha256sum, python3 (to pick a free port), and from Debian sqlite-utils and wrk
+# (installed when missing).
 # The server binds 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -142,10 +143,12 @@ if [ "$mode" != import ]; then
   sqlite3 "$data/lake.db" "SELECT 'records', count(*) FROM records; SELECT 'embeddings', count(*) FROM record_embeddings;"
   points=$(sqlite3 "$data/lake.db" "SELECT count(*) FROM records WHERE kind = 'location'")
 
-  port=18000
+  # A port that is free now, so that two runs on one machine never measure each other's server.
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   $lake serve --data-dir "$data" --host 127.0.0.1 --port "$port" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 120); do
+    kill -0 "$server_pid" 2>/dev/null || { echo "FAIL: lake serve exited" >&2; tail -20 "$work/server.log" >&2; exit 1; }
     curl -fs "http://127.0.0.1:$port/health/live" >/dev/null 2>&1 && break
     sleep 0.5
   done

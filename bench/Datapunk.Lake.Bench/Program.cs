@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Datapunk.Lake.Bench;
 
-// Seeded generators of realistic Takeout files, and the bare-scan ceiling for the import benchmark.
+// Seeded generators of realistic Takeout files, the bare-scan ceiling for the import benchmark, and concurrent audit appends.
 // See BENCHMARKS.md at the repository root and bench/run.sh.
 const string Usage = """
     Usage:
@@ -10,6 +10,7 @@ const string Usage = """
       Datapunk.Lake.Bench my-activity OUTPUT --entries N [--seed S]
       Datapunk.Lake.Bench mbox OUTPUT --messages N [--seed S]
       Datapunk.Lake.Bench scan RECORDS_JSON [--ndjson OUTPUT]
+      Datapunk.Lake.Bench audit-append NEW_DIRECTORY --appends N --threads T
     """;
 
 if (args.Length < 2)
@@ -23,11 +24,12 @@ long? count = null;
 long? bytes = null;
 string? ndjson = null;
 var seed = 1;
+var threads = 1;
 for (var i = 2; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
-        case "--points" or "--entries" or "--messages":
+        case "--points" or "--entries" or "--messages" or "--appends":
             count = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
         case "--bytes":
@@ -35,6 +37,9 @@ for (var i = 2; i + 1 < args.Length; i += 2)
             break;
         case "--seed":
             seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        case "--threads":
+            threads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
         case "--ndjson":
             ndjson = args[i + 1];
@@ -90,6 +95,9 @@ switch (args[0])
             $"scanned {items} points, {input.Length} bytes in {seconds:0.000} s wall, {cpuSeconds:0.000} s CPU"));
         return 0;
     }
+
+    case "audit-append":
+        return AuditAppendBench.Run(output, (int)(count ?? 10_000), threads);
 
     default:
         Console.Error.WriteLine(Usage);

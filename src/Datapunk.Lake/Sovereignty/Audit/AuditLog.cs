@@ -28,7 +28,11 @@ public sealed class AuditLog
     private readonly string _connectionString;
     private readonly string _headPath;
     private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
+    private readonly Lock _queueLock = new();
+
+    // Appends waiting for the next batch, oldest first, and whether a caller is writing a batch. Both under _queueLock.
+    private List<PendingAuditAppend> _queue = [];
+    private bool _writing;
 
     public AuditLog(string databasePath, string headPath, TimeProvider? time = null)
     {
@@ -52,49 +56,41 @@ public sealed class AuditLog
     /// <summary>The SQLite file that contains the entries.</summary>
     public string DatabasePath { get; }
 
-    /// <summary>Appends one entry and returns it with its hash.</summary>
+    /// <summary>Appends one entry and returns it with its hash, once the entry is committed and the head written.</summary>
+    /// <remarks>
+    /// Appends from several threads are group-committed: the first caller becomes the writer and commits every
+    /// entry queued by then in one transaction, in the order they were queued, and writes the head once. The other
+    /// callers block until that batch is committed, so no caller returns before its own entry is in the database.
+    /// When the transaction fails, every caller in the batch gets an exception and none of its entries is stored.
+    /// When only the head write after the commit fails, the entries are stored and every caller still gets the exception.
+    /// </remarks>
+    /// <exception cref="AuditAppendException">The batch that contained this entry was not committed, or the head was not written after it.</exception>
     public AuditEntry Append(string? tokenId, string action, string? target, string outcome)
     {
-        lock (_lock)
+        var append = new PendingAuditAppend(tokenId, action, target, outcome);
+        bool isWriter;
+        lock (_queueLock)
         {
-            using var connection = Open();
-
-            // IMMEDIATE takes the write lock before reading the head, so two processes cannot chain onto the same entry.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
-            long sequence = 1;
-            var previous = GenesisHash;
-            using (var reader = command.ExecuteReader())
-            {
-                if (reader.Read())
-                {
-                    sequence = reader.GetInt64(0) + 1;
-                    previous = reader.GetString(1);
-                }
-            }
-
-            var time = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
-            var hash = ComputeHash(sequence, time, tokenId, action, target, outcome, previous);
-            command.CommandText = """
-                INSERT INTO audit_log (seq, time_ms, token_id, action, target, outcome, prev_hash, hash)
-                VALUES ($seq, $time, $token, $action, $target, $outcome, $prev, $hash)
-                """;
-            command.Parameters.AddWithValue("$seq", sequence);
-            command.Parameters.AddWithValue("$time", time.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$token", (object?)tokenId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$action", action);
-            command.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value);
-            command.Parameters.AddWithValue("$outcome", outcome);
-            command.Parameters.AddWithValue("$prev", previous);
-            command.Parameters.AddWithValue("$hash", hash);
-            command.ExecuteNonQuery();
-            transaction.Commit();
-
-            WriteHead(connection);
-            return new AuditEntry(sequence, time, tokenId, action, target, outcome, previous, hash);
+            _queue.Add(append);
+            isWriter = !_writing;
+            _writing = true;
         }
+
+        if (!isWriter)
+        {
+            // The writer either completes this append or, when it finishes its own batch first, wakes it to write the next one.
+            append.Done.Wait();
+            isWriter = !append.IsCompleted;
+        }
+
+        if (isWriter)
+        {
+            WriteQueuedBatch();
+        }
+
+        return append.Failure is { } failure
+            ? throw new AuditAppendException($"Appending the audit entry '{action}' failed: {failure.Message}", failure)
+            : append.Entry!;
     }
 
     /// <summary>Returns up to <paramref name="limit"/> entries after sequence <paramref name="after"/>, oldest first.</summary>
@@ -175,6 +171,126 @@ public sealed class AuditLog
                 new AuditVerification(false, checkedCount, head.Value.Sequence, $"Entry {head.Value.Sequence} does not match audit-head, which names it with another hash."),
             _ => new AuditVerification(true, checkedCount, null, null),
         };
+    }
+
+    /// <summary>The appends queued and whether a writer is running, for tests that need to know a batch is in progress.</summary>
+    internal (bool Writing, int Queued) QueueState
+    {
+        get
+        {
+            lock (_queueLock)
+            {
+                return (_writing, _queue.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes every queued append, commits them as one batch, completes their callers and hands the writer role to
+    /// the oldest append queued meanwhile. Only the caller that holds the writer role runs this.
+    /// </summary>
+    private void WriteQueuedBatch()
+    {
+        List<PendingAuditAppend> batch;
+        lock (_queueLock)
+        {
+            batch = _queue;
+            _queue = [];
+        }
+
+        try
+        {
+            var entries = CommitBatch(batch);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Entry = entries[i];
+            }
+        }
+        catch (Exception exception)
+        {
+            // Every exception goes to the batch's callers: one that escaped here would leave them waiting forever.
+            foreach (var append in batch)
+            {
+                append.Failure = exception;
+            }
+        }
+
+        PendingAuditAppend? nextWriter = null;
+        lock (_queueLock)
+        {
+            if (_queue.Count == 0)
+            {
+                _writing = false;
+            }
+            else
+            {
+                nextWriter = _queue[0];
+            }
+        }
+
+        // The writer's own append is in the batch, and it checks its result without waiting.
+        foreach (var append in batch)
+        {
+            append.IsCompleted = true;
+            append.Done.Set();
+        }
+
+        nextWriter?.Done.Set();
+    }
+
+    /// <summary>Inserts the batch in one IMMEDIATE transaction, each entry chained onto the one before, then writes the head.</summary>
+    private List<AuditEntry> CommitBatch(List<PendingAuditAppend> batch)
+    {
+        using var connection = Open();
+
+        // IMMEDIATE takes the write lock before reading the head, so two processes cannot chain onto the same entry.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+        long sequence = 0;
+        var previous = GenesisHash;
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                sequence = reader.GetInt64(0);
+                previous = reader.GetString(1);
+            }
+        }
+
+        command.CommandText = """
+            INSERT INTO audit_log (seq, time_ms, token_id, action, target, outcome, prev_hash, hash)
+            VALUES ($seq, $time, $token, $action, $target, $outcome, $prev, $hash)
+            """;
+        var parameters = new[] { "$seq", "$time", "$token", "$action", "$target", "$outcome", "$prev", "$hash" }
+            .Select(name => command.Parameters.Add(name, SqliteType.Text))
+            .ToArray();
+        parameters[0].SqliteType = SqliteType.Integer;
+        parameters[1].SqliteType = SqliteType.Integer;
+
+        var entries = new List<AuditEntry>(batch.Count);
+        foreach (var append in batch)
+        {
+            sequence++;
+            var time = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            var hash = ComputeHash(sequence, time, append.TokenId, append.Action, append.Target, append.Outcome, previous);
+            parameters[0].Value = sequence;
+            parameters[1].Value = time.ToUnixTimeMilliseconds();
+            parameters[2].Value = (object?)append.TokenId ?? DBNull.Value;
+            parameters[3].Value = append.Action;
+            parameters[4].Value = (object?)append.Target ?? DBNull.Value;
+            parameters[5].Value = append.Outcome;
+            parameters[6].Value = previous;
+            parameters[7].Value = hash;
+            command.ExecuteNonQuery();
+            entries.Add(new AuditEntry(sequence, time, append.TokenId, append.Action, append.Target, append.Outcome, previous, hash));
+            previous = hash;
+        }
+
+        transaction.Commit();
+        WriteHead(connection);
+        return entries;
     }
 
     private SqliteConnection Open()
