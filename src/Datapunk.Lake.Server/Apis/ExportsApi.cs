@@ -43,7 +43,7 @@ public static class ExportsApi
 
 /// <summary>
 /// The JSON body of POST /v1/exports. Every field is optional, and an absent one does not filter. These are init
-/// properties, not record parameters, because the OpenAPI generator marks every constructor parameter as required.
+/// properties, not record parameters, because the OpenAPI generator (Microsoft.AspNetCore.OpenApi for .NET 10) marks every record parameter as required.
 /// </summary>
 public sealed record ExportRequest
 {
