@@ -9,7 +9,7 @@ internal static class DeleteCommand
     public static Command Create()
     {
         var dataset = new Option<string?>("--dataset") { Description = "Delete this dataset (alone: the whole dataset, its originals and archives)." };
-        var import = new Option<string?>("--import") { Description = "Delete the records of this import and its archive." };
+        var import = new Option<string?>("--import") { Description = "Delete the records of this import, its archive and every file it stored that no other import or remaining record uses." };
         var from = new Option<DateTimeOffset?>("--from") { Description = "Delete records that start at or after this time (ISO 8601)." };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Delete records that start before this time (ISO 8601)." };
         var ids = new Option<string[]>("--id") { Description = "Delete this record. Repeat for several.", AllowMultipleArgumentsPerToken = true };
@@ -35,7 +35,8 @@ internal static class DeleteCommand
                 : await lake.Control.Deletion.DeleteAsync(request, scope: null, cancellationToken);
             audit.Result = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{outcome.Records} records, {outcome.Blobs} blobs");
             var verb = outcome.DryRun ? "Would delete" : "Deleted";
-            Console.WriteLine($"{verb} {outcome.Records} records and {outcome.Blobs} originals from {outcome.Datasets.Count} datasets ({string.Join(", ", outcome.Datasets)}).");
+            var datasets = outcome.Datasets.Count == 0 ? "" : $" ({string.Join(", ", outcome.Datasets)})";
+            Console.WriteLine($"{verb} {outcome.Records} records and {outcome.Blobs} originals from {outcome.Datasets.Count} datasets{datasets}.");
             return 0;
         });
         return command;

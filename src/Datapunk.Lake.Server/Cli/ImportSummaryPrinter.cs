@@ -30,6 +30,10 @@ internal static class ImportSummaryPrinter
         output.WriteLine(string.Create(culture, $"  files kept, not parsed:    {summary.FilesKept:N0}"));
         output.WriteLine(string.Create(culture, $"  records added:             {summary.RecordsAdded:N0}"));
         output.WriteLine(string.Create(culture, $"  duplicates skipped:        {summary.Duplicates:N0}"));
+        if (summary.SkippedDeleted > 0)
+        {
+            output.WriteLine(string.Create(culture, $"  {summary.SkippedDeleted:N0} records skipped because they were deleted before"));
+        }
         output.WriteLine(string.Create(culture, $"  errors:                    {summary.Errors:N0}"));
         foreach (var error in files.Where(f => f.Outcome == FileOutcome.Error))
         {

@@ -318,8 +318,10 @@ public sealed class ImportEngine
         try
         {
             using var export = await restorer.VerifyAsync(content, cancellationToken);
+            var originals = new List<string> { sha256 };
             foreach (var original in export.Originals)
             {
+                originals.Add(original.Sha256);
                 run.Observer.FileStarted(original.Path, original.Size);
                 var blob = await restorer.StoreOriginalAsync(export, original, cancellationToken);
                 if (blob.Created)
@@ -332,9 +334,30 @@ public sealed class ImportEngine
             }
 
             run.StartFile(path, length);
-            var (added, duplicates) = await Task.Run(() => restorer.WriteRecords(export, run.Job.Id, key, run.CountRecord, cancellationToken), cancellationToken);
+            var (added, duplicates, tombstoned) = await Task.Run(() => restorer.WriteRecords(export, run.Job.Id, key, run.CountRecord, cancellationToken), cancellationToken);
+            run.Job.Update(s => s with { SkippedDeleted = s.SkippedDeleted + tombstoned });
             run.EndFile();
-            report = new ImportFileReport(run.NextSequence(), path, sha256, length, ExportArchive.ImportFormat, FileOutcome.Parsed, added, duplicates, null, null);
+            var skipped = tombstoned > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{tombstoned:N0} records skipped because they were deleted before.")
+                : null;
+
+            // An export whose every record was deleted before leaves neither itself nor its originals behind. Its
+            // own file reports list them, so they do not count as references here.
+            // NOTE: an original of such an export that no record named is removed with the rest.
+            if (added == 0 && duplicates == 0 && tombstoned > 0)
+            {
+                var removed = await _store.RemoveUnreferencedBlobsAsync(run.Job.Id, originals, _blobs, CancellationToken.None, ignoreOwnFileReports: true);
+                if (removed.Contains(sha256, StringComparer.Ordinal))
+                {
+                    skipped += " The export and its originals were not kept, because none of its records was added; delete with --allow-reimport to import it again.";
+                    if (run.Job.Summary.SourceBlob == sha256)
+                    {
+                        run.Job.Update(s => s with { SourceBlob = null });
+                    }
+                }
+            }
+
+            report = new ImportFileReport(run.NextSequence(), path, sha256, length, ExportArchive.ImportFormat, FileOutcome.Parsed, added, duplicates, skipped, null);
         }
         catch (ImportFormatException exception)
         {
@@ -390,6 +413,7 @@ public sealed class ImportEngine
             StoreBlob = derived => StoreDerivedBlob(derived, derivedBlobs, cancellationToken),
         };
         ImportFileReport report;
+        long tombstoned = 0;
         try
         {
             // The parse is synchronous (Utf8JsonReader and the SQLite writer are), so it runs on a pool thread.
@@ -405,7 +429,11 @@ public sealed class ImportEngine
                 }
 
                 writer.Commit();
-                return new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Parsed, writer.Added, writer.Duplicates, null, null);
+                tombstoned = writer.Tombstoned;
+                var skipped = tombstoned > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{tombstoned:N0} records skipped because they were deleted before.")
+                    : null;
+                return new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Parsed, writer.Added, writer.Duplicates, skipped, null);
             }, cancellationToken);
         }
         catch (ImportFormatException exception)
@@ -420,17 +448,48 @@ public sealed class ImportEngine
         finally
         {
             // Registered only now: the file's record transaction held the write lock while the importer ran.
-            // NOTE: a derived blob that no committed record links (the parse failed, or a tombstone rejected its
-            // record) stays stored under the master key, as such an original does. Deletion starts from records, so
-            // no deletion removes it.
             foreach (var derived in derivedBlobs)
             {
                 await _store.RegisterBlobAsync(derived, CancellationToken.None);
             }
         }
 
+        run.Job.Update(s => s with { SkippedDeleted = s.SkippedDeleted + tombstoned });
+        report = await RemoveUnreferencedAsync(run, report, tombstoned, derivedBlobs);
         run.EndFile();
         await FinishFileAsync(run, report, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the blobs of a parsed file that nothing references: a derived blob that no committed record links,
+    /// because the parse failed or a tombstone kept its record out. The original goes too when every record it gave
+    /// was tombstoned, so a deleted export imported again leaves no readable copy behind.
+    /// </summary>
+    private async Task<ImportFileReport> RemoveUnreferencedAsync(Run run, ImportFileReport report, long tombstoned, List<BlobPutResult> derivedBlobs)
+    {
+        var candidates = derivedBlobs.Select(blob => blob.Sha256).ToList();
+        var originalDeleted = report.Outcome == FileOutcome.Parsed && report.RecordsAdded == 0 && tombstoned > 0 && report.BlobSha256 is not null;
+        if (originalDeleted)
+        {
+            candidates.Add(report.BlobSha256!);
+        }
+
+        var removed = await _store.RemoveUnreferencedBlobsAsync(run.Job.Id, candidates, _blobs, CancellationToken.None);
+        if (!originalDeleted || !removed.Contains(report.BlobSha256!, StringComparer.Ordinal))
+        {
+            return report;
+        }
+
+        if (run.Job.Summary.SourceBlob == report.BlobSha256)
+        {
+            run.Job.Update(s => s with { SourceBlob = null });
+        }
+
+        return report with
+        {
+            Message = string.Create(CultureInfo.InvariantCulture,
+                $"{tombstoned:N0} records skipped because they were deleted before. The original was not kept, because none of its records was added; delete with --allow-reimport to import it again."),
+        };
     }
 
     /// <summary>

@@ -15,6 +15,14 @@ public interface IRecordStore
 
     Task RegisterBlobAsync(BlobPutResult blob, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes each candidate blob that no record comes from or links, no file report lists, and no other import
+    /// than <paramref name="importId"/> has as its source or parse mark: its file and key (through <paramref name="blobs"/>), its blob row and its
+    /// parse marks. Returns the hashes removed. Removes nothing while another import is queued or running.
+    /// </summary>
+    /// <param name="ignoreOwnFileReports">Whether file reports of <paramref name="importId"/> itself do not count as references.</param>
+    Task<IReadOnlyList<string>> RemoveUnreferencedBlobsAsync(string importId, IReadOnlyCollection<string> candidates, IBlobStore blobs, CancellationToken cancellationToken, bool ignoreOwnFileReports = false);
+
     Task<bool> IsBlobRegisteredAsync(string sha256, CancellationToken cancellationToken);
 
     Task CreateImportAsync(ImportSummary import, CancellationToken cancellationToken);
@@ -87,7 +95,11 @@ public interface IFileRecordWriter : IDisposable
 
     long Added { get; }
 
+    /// <summary>Records already in the lake, or skipped for another reason than a tombstone.</summary>
     long Duplicates { get; }
+
+    /// <summary>Records skipped because a deletion left a tombstone for their id; not counted in <see cref="Duplicates"/>.</summary>
+    long Tombstoned { get; }
 
     /// <summary>Makes every added record visible at once and marks the file as parsed.</summary>
     void Commit();

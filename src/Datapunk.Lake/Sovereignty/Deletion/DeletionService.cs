@@ -162,9 +162,31 @@ public sealed class DeletionService
         // Candidates: the files the records came from and, for a dataset or an import, the archives they were in.
         // A constrained token never removes an archive: it also contains data outside the token's constraints.
         var wholeUnits = scope is null || scope.IsUnconstrained;
-        var archives = wholeUnits && request.IsWholeDataset || wholeUnits && (request.ImportId is not null && request.Dataset is null && request.From is null && request.To is null && request.Kind is null && (request.RecordIds is null || request.RecordIds.Count == 0))
+        var wholeImport = wholeUnits && request.ImportId is not null && request.Dataset is null && request.From is null && request.To is null && request.Kind is null
+            && (request.RecordIds is null || request.RecordIds.Count == 0);
+        var archives = wholeUnits && request.IsWholeDataset || wholeImport
             ? "UNION SELECT source_blob FROM imports WHERE id IN (SELECT import_id FROM temp.doomed) AND source_blob IS NOT NULL"
             : "";
+
+        // A whole import also takes every blob it stored that no record of it names: files that gave no record
+        // (kept, unparsed, or failed) and its source archive, unless another import lists them. A file report may name
+        // a blob that is already gone (the import removed an original whose records were all tombstoned), so only
+        // registered blobs count.
+        var importFiles = wholeImport
+            ? """
+                UNION SELECT sha256 FROM (
+                    SELECT blob_sha256 AS sha256 FROM import_files WHERE import_id = $import AND blob_sha256 IS NOT NULL
+                    UNION SELECT source_blob FROM imports WHERE id = $import AND source_blob IS NOT NULL) AS listed
+                WHERE EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = listed.sha256)
+                    AND NOT EXISTS (SELECT 1 FROM import_files f WHERE f.blob_sha256 = listed.sha256 AND f.import_id <> $import)
+                    AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.source_blob = listed.sha256 AND i.id <> $import)
+                """
+            : "";
+        if (wholeImport)
+        {
+            command.Parameters.AddWithValue("$import", request.ImportId);
+        }
+
         // Links count as references: a Google Photos record links its media file and a mail record its attachments
         // (record_blob_links), so such a blob goes with the last record that links it or comes from it.
         command.CommandText = $"""
@@ -172,7 +194,8 @@ public sealed class DeletionService
             SELECT sha256 FROM (
                 SELECT blob_sha256 AS sha256 FROM temp.doomed
                 UNION SELECT blob_sha256 FROM record_blob_links WHERE seq IN (SELECT seq FROM temp.doomed)
-                {archives}) AS candidates
+                {archives}
+                {importFiles}) AS candidates
             WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.blob_sha256 = candidates.sha256 AND r.seq NOT IN (SELECT seq FROM temp.doomed))
                 AND NOT EXISTS (SELECT 1 FROM record_blob_links l WHERE l.blob_sha256 = candidates.sha256 AND l.seq NOT IN (SELECT seq FROM temp.doomed))
             """;

@@ -137,7 +137,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
     /// Writes every record of <c>records.ndjson</c> in one transaction and marks the export as parsed. Synchronous,
     /// like an importer's parse: run it on a pool thread.
     /// </summary>
-    public (long Added, long Duplicates) WriteRecords(VerifiedExport export, string importId, FileParseKey key, Action onRecord, CancellationToken cancellationToken)
+    public (long Added, long Duplicates, long Tombstoned) WriteRecords(VerifiedExport export, string importId, FileParseKey key, Action onRecord, CancellationToken cancellationToken)
     {
         var entry = export.Archive.GetEntry(ExportArchive.RecordsEntry)!;
         using var writer = store.BeginFile(importId, ExportArchive.RecordsEntry, key);
@@ -153,7 +153,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
         }
 
         writer.Commit();
-        return (writer.Added, writer.Duplicates);
+        return (writer.Added, writer.Duplicates, writer.Tombstoned);
     }
 
     private VerifiedExport Verify(ZipArchive archive, CancellationToken cancellationToken)

@@ -90,6 +90,8 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
 
     public long Duplicates { get; private set; }
 
+    public long Tombstoned { get; private set; }
+
     public bool Add(RecordDraft draft)
     {
         if (_sourceRebound)
@@ -116,6 +118,16 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         return Insert(record.Id, record.Dataset, record.Kind, record.Start, record.StartOffsetKnown, record.End,
             record.Latitude, record.Longitude, record.AccuracyMeters, record.Title, record.Text, record.Attributes?.ToJsonString(),
             record.Provenance.Pointer, record.Provenance.ByteOffset);
+    }
+
+    /// <summary>Checks whether a deletion left a tombstone for <paramref name="id"/>; runs only for a record not inserted.</summary>
+    private bool IsTombstoned(string id)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM tombstones WHERE record_id = $id)";
+        command.Parameters.AddWithValue("$id", id);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     }
 
     private bool Insert(string id, string dataset, string kind, DateTimeOffset start, bool startOffsetKnown, DateTimeOffset? end,
@@ -151,7 +163,15 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         var inserted = Step(statement);
         if (!inserted)
         {
-            Duplicates++;
+            if (_checkTombstones && IsTombstoned(id))
+            {
+                Tombstoned++;
+            }
+            else
+            {
+                Duplicates++;
+            }
+
             return false;
         }
 

@@ -126,6 +126,77 @@ public sealed class SqliteRecordStore : IRecordStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> RemoveUnreferencedBlobsAsync(string importId, IReadOnlyCollection<string> candidates, IBlobStore blobs, CancellationToken cancellationToken, bool ignoreOwnFileReports = false)
+    {
+        var removed = new List<string>();
+        if (candidates.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<string>>(removed);
+        }
+
+        using var connection = Open();
+
+        // The check and the removal run in one write transaction (BEGIN IMMEDIATE), so no other writer can add a
+        // reference in between: a record, a link and a file report of another import all need this lock. A
+        // concurrent import may have stored the same bytes and written no row yet (its put found the file already
+        // there), and only its import row shows that it runs, so nothing is removed while another import is queued
+        // or running. An import created after this commit finds the file gone and stores it again.
+        // NOTE: an HTTP upload puts its blob before its import row exists, so an upload of the same bytes that races
+        // this removal can lose its blob, and its import then fails with "missing from the blob store".
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var busy = connection.CreateCommand();
+        busy.Transaction = transaction;
+        busy.CommandText = "SELECT EXISTS (SELECT 1 FROM imports WHERE id <> $import AND state IN ('Queued', 'Running'))";
+        busy.Parameters.AddWithValue("$import", importId);
+        if (Convert.ToInt64(busy.ExecuteScalar(), CultureInfo.InvariantCulture) != 0)
+        {
+            // NOTE: an import left "Running" by a crashed process blocks this too; the blobs then stay until the
+            // owner deletes this import.
+            return Task.FromResult<IReadOnlyList<string>>(removed);
+        }
+
+        using var referenced = connection.CreateCommand();
+        referenced.Transaction = transaction;
+        referenced.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM records WHERE blob_sha256 = $sha)
+                OR EXISTS (SELECT 1 FROM record_blob_links WHERE blob_sha256 = $sha)
+                OR EXISTS (SELECT 1 FROM import_files WHERE blob_sha256 = $sha AND (import_id <> $import OR NOT $ignoreOwn))
+                OR EXISTS (SELECT 1 FROM imports WHERE source_blob = $sha AND id <> $import)
+                OR EXISTS (SELECT 1 FROM parsed_files WHERE blob_sha256 = $sha AND import_id <> $import)
+            """;
+        referenced.Parameters.AddWithValue("$import", importId);
+        referenced.Parameters.AddWithValue("$ignoreOwn", ignoreOwnFileReports);
+        var sha = referenced.Parameters.AddWithValue("$sha", "");
+
+        using var remove = connection.CreateCommand();
+        remove.Transaction = transaction;
+        remove.CommandText = """
+            DELETE FROM parsed_files WHERE blob_sha256 = $sha;
+            DELETE FROM blob_datasets WHERE blob_sha256 = $sha;
+            DELETE FROM blobs WHERE sha256 = $sha;
+            """;
+        var removeSha = remove.Parameters.AddWithValue("$sha", "");
+
+        foreach (var candidate in candidates.Distinct(StringComparer.Ordinal))
+        {
+            sha.Value = candidate;
+            if (Convert.ToInt64(referenced.ExecuteScalar(), CultureInfo.InvariantCulture) != 0)
+            {
+                continue;
+            }
+
+            removeSha.Value = candidate;
+            remove.ExecuteNonQuery();
+
+            // The file and its key go while the write lock is still held, for the reason above.
+            blobs.DeleteAsync(candidate, cancellationToken).GetAwaiter().GetResult();
+            removed.Add(candidate);
+        }
+
+        transaction.Commit();
+        return Task.FromResult<IReadOnlyList<string>>(removed);
+    }
+
     public Task<bool> IsBlobRegisteredAsync(string sha256, CancellationToken cancellationToken)
     {
         using var connection = Open();
