@@ -20,6 +20,18 @@ public sealed class InvalidSettingException : InvalidOperationException
         Accepted = accepted;
     }
 
+    // The message is the whole text here, so Accepted repeats it.
+    private InvalidSettingException(string setting, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Setting = setting;
+        Accepted = message;
+    }
+
+    /// <summary>A required setting that is not set at all, with <paramref name="message"/> as the whole message.</summary>
+    /// <param name="setting">The names the user can set, such as <c>LAKE_MASTER_KEY_FILE</c>.</param>
+    public static InvalidSettingException Missing(string setting, string message) => new(setting, message, innerException: null);
+
     /// <summary>The setting's name, such as <c>LAKE_HEALTH_DETAIL</c> or <c>--port</c>.</summary>
     public string Setting { get; }
 

@@ -41,4 +41,21 @@ public static class ExportsApi
     }
 }
 
-public sealed record ExportRequest(IReadOnlyList<string>? Datasets, IReadOnlyList<string>? Kinds, DateTimeOffset? From, DateTimeOffset? To);
+/// <summary>
+/// The JSON body of POST /v1/exports. Every field is optional, and an absent one does not filter. These are init
+/// properties, not record parameters, because the OpenAPI generator (Microsoft.AspNetCore.OpenApi for .NET 10) marks every record parameter as required.
+/// </summary>
+public sealed record ExportRequest
+{
+    /// <summary>Dataset names, such as <c>google/location-history/owner</c>.</summary>
+    public IReadOnlyList<string>? Datasets { get; init; }
+
+    /// <summary>Record kinds, such as <c>location</c>.</summary>
+    public IReadOnlyList<string>? Kinds { get; init; }
+
+    /// <summary>The start of the time range (inclusive), with an offset.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>The end of the time range (exclusive), with an offset.</summary>
+    public DateTimeOffset? To { get; init; }
+}

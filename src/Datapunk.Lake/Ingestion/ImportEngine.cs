@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Datapunk.Lake.Blobs;
 using Datapunk.Lake.Imports;
@@ -154,8 +155,20 @@ public sealed class ImportEngine
         await ImportStoredAsync(run, blob.Sha256, displayPath, topLevel: true, cancellationToken, alreadyCounted: true);
     }
 
-    /// <summary>Expands a stored archive, or parses a stored file.</summary>
+    /// <summary>Expands a stored archive, or parses a stored file. A stored file that does not decrypt is a file error.</summary>
     private async Task ImportStoredAsync(Run run, string sha256, string path, bool topLevel, CancellationToken cancellationToken, bool alreadyCounted = false)
+    {
+        try
+        {
+            await ImportStoredContentAsync(run, sha256, path, topLevel, alreadyCounted, cancellationToken);
+        }
+        catch (CryptographicException exception)
+        {
+            await FinishFileAsync(run, DamagedBlobReport(run, path, sha256, exception), cancellationToken);
+        }
+    }
+
+    private async Task ImportStoredContentAsync(Run run, string sha256, string path, bool topLevel, bool alreadyCounted, CancellationToken cancellationToken)
     {
         await using var content = await _blobs.OpenReadAsync(sha256, cancellationToken)
             ?? throw new IOException($"Blob {sha256} of '{path}' is missing from the blob store.");
@@ -267,10 +280,23 @@ public sealed class ImportEngine
             return;
         }
 
-        await using var content = await _blobs.OpenReadAsync(blob.Sha256, cancellationToken)
-            ?? throw new IOException($"Blob {blob.Sha256} of '{path}' vanished from the blob store right after it was stored.");
-        await ParseAsync(run, content, blob.Sha256, blob.Length, path, cancellationToken);
+        try
+        {
+            await using var content = await _blobs.OpenReadAsync(blob.Sha256, cancellationToken)
+                ?? throw new IOException($"Blob {blob.Sha256} of '{path}' vanished from the blob store right after it was stored.");
+            await ParseAsync(run, content, blob.Sha256, blob.Length, path, cancellationToken);
+        }
+        catch (CryptographicException exception)
+        {
+            await FinishFileAsync(run, DamagedBlobReport(run, path, blob.Sha256, exception), cancellationToken);
+        }
     }
+
+    /// <summary>The error of a file whose stored blob does not decrypt (its file or key is damaged or gone).</summary>
+    private static ImportFileReport DamagedBlobReport(Run run, string path, string sha256, CryptographicException exception) =>
+        new(run.NextSequence(), path, sha256, 0, null, FileOutcome.Error, 0, 0,
+            $"The stored blob {sha256} of this file cannot be read: {exception.Message.TrimEnd('.')}. Run lake verify to list damaged blobs, then restore the blob folder from a backup or import the original file again.",
+            null);
 
     /// <summary>
     /// Imports a lake export: its originals as blobs and the records of its records.ndjson as they were exported,
@@ -415,6 +441,10 @@ public sealed class ImportEngine
             report = new ImportFileReport(run.NextSequence(), path, sha256, length, importer.Format, FileOutcome.Error, 0, 0,
                 $"{exception.Message} No record of this file was added; the original is stored as blob {sha256}.", exception.Position);
         }
+        catch (CryptographicException exception)
+        {
+            report = DamagedBlobReport(run, path, sha256, exception) with { Size = length, Format = importer.Format };
+        }
         finally
         {
             // Registered only now: the file's record transaction held the write lock while the importer ran.
@@ -473,7 +503,7 @@ public sealed class ImportEngine
         {
             return drafts.MoveNext();
         }
-        catch (Exception exception) when (exception is not (ImportFormatException or OperationCanceledException))
+        catch (Exception exception) when (exception is not (ImportFormatException or OperationCanceledException or CryptographicException))
         {
             var position = string.Create(CultureInfo.InvariantCulture, $"near byte {progress.Position}");
             var message = exception is DecoderFallbackException || exception.InnerException is DecoderFallbackException

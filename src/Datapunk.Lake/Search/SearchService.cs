@@ -73,32 +73,37 @@ public sealed class SearchService
         var hasPoint = query.Latitude is not null && query.Longitude is not null;
         if (query.Latitude is null != query.Longitude is null)
         {
-            throw new InvalidSearchException("Give both 'lat' and 'lon', or neither.");
+            throw new InvalidSearchException($"Missing '{(query.Latitude is null ? "lat" : "lon")}'. Give both 'lat' and 'lon', or neither.");
         }
 
         if (!hasPoint && query.Box is null)
         {
-            throw new InvalidSearchException("Give a point with a radius (lat, lon, radius in metres) or a bounding box (bbox=minLon,minLat,maxLon,maxLat).");
+            throw new InvalidSearchException("Missing 'lat', 'lon' and 'radius', or 'bbox'. Give a point with a radius in metres (lat, lon, radius) or a bounding box (bbox=minLon,minLat,maxLon,maxLat).");
         }
 
-        if (query.Latitude is < -90 or > 90 || query.Longitude is < -180 or > 180)
+        if (query.Latitude is < -90 or > 90)
         {
-            throw new InvalidSearchException($"Invalid point {query.Latitude},{query.Longitude}. Latitude must be within -90..90 and longitude within -180..180.");
+            throw new InvalidSearchException(string.Create(CultureInfo.InvariantCulture, $"Invalid 'lat' value {query.Latitude}. Use a latitude from -90 to 90."));
+        }
+
+        if (query.Longitude is < -180 or > 180)
+        {
+            throw new InvalidSearchException(string.Create(CultureInfo.InvariantCulture, $"Invalid 'lon' value {query.Longitude}. Use a longitude from -180 to 180."));
         }
 
         if (query.RadiusMeters is { } radius && (radius <= 0 || double.IsNaN(radius) || radius > 20_100_000))
         {
-            throw new InvalidSearchException($"Invalid radius {radius.ToString(CultureInfo.InvariantCulture)}. Use metres, more than 0 and at most 20100000 (half the Earth's circumference).");
+            throw new InvalidSearchException($"Invalid 'radius' value {radius.ToString(CultureInfo.InvariantCulture)}. Use metres, more than 0 and at most 20100000 (half the Earth's circumference).");
         }
 
         if (query.RadiusMeters is not null && !hasPoint)
         {
-            throw new InvalidSearchException("A radius needs a point: add 'lat' and 'lon'.");
+            throw new InvalidSearchException("Missing 'lat' and 'lon'. A radius needs a point.");
         }
 
         if (hasPoint && query.RadiusMeters is null && query.Box is null)
         {
-            throw new InvalidSearchException("A point needs a radius in metres ('radius') or a bounding box ('bbox') to limit the area.");
+            throw new InvalidSearchException("Missing 'radius' or 'bbox'. A point needs a radius in metres or a bounding box to limit the area.");
         }
 
         var sort = query.Sort == PlaceSort.Distance && !hasPoint ? PlaceSort.Time : query.Sort;

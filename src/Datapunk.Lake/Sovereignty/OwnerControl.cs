@@ -104,12 +104,12 @@ public sealed class OwnerControl
     /// of datasets without records (a deletion interrupted before it did so). It creates the owner token on the first start.
     /// </summary>
     /// <exception cref="InvalidOperationException">The master key is not valid.</exception>
-    /// <exception cref="InvalidSettingException">The master key is not this lake's.</exception>
+    /// <exception cref="InvalidSettingException">The master key is not this lake's, or none is set for an existing lake.</exception>
     internal static async Task<(OwnerControl Control, EncryptedBlobStore Blobs)> OpenAsync(SqliteRecordStore store, LakeOptions options, CancellationToken cancellationToken)
     {
         var settings = new LakeSettings(store);
-        var masterKey = MasterKeySource.Resolve(options.DataDirectory, () => PassphraseSalt(settings));
         var knownId = settings.Get("master_key_id");
+        var masterKey = MasterKeySource.Resolve(options.DataDirectory, () => PassphraseSalt(settings), createDefaultKey: knownId is null);
         if (knownId is null)
         {
             settings.Set("master_key_id", masterKey.Id);

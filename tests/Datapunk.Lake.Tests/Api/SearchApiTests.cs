@@ -69,6 +69,40 @@ public sealed class SearchApiTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("/v1/search/place?lat=48.8", "Missing 'lon'")]
+    [InlineData("/v1/search/place?lon=2.3&radius=100", "Missing 'lat'")]
+    [InlineData("/v1/search/place", "Missing 'lat', 'lon' and 'radius', or 'bbox'")]
+    [InlineData("/v1/search/place?lat=91&lon=2.3&radius=100", "Invalid 'lat' value 91")]
+    [InlineData("/v1/search/place?lat=48.8&lon=-181&radius=100", "Invalid 'lon' value -181")]
+    [InlineData("/v1/search/place?lat=48.8&lon=2.3&radius=0", "Invalid 'radius' value 0")]
+    [InlineData("/v1/search/place?lat=48.8&lon=2.3", "Missing 'radius' or 'bbox'")]
+    [InlineData("/v1/search/place?radius=100&bbox=2,48,3,49", "Missing 'lat' and 'lon'")]
+    [InlineData("/v1/search/place?lat=48.8&lon=2.3&radius=abc", "Invalid 'radius' value 'abc'")]
+    public async Task BadPlaceQuery_NamesParameter(string url, string expected)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var response = await app.Client.GetAsync(url);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(expected, body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApi_ExportFieldsAreOptional()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        var document = await app.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty("ExportRequest");
+        var properties = schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(["datasets", "from", "kinds", "to"], properties);
+        Assert.False(schema.TryGetProperty("required", out var required) && required.GetArrayLength() > 0, $"required: {(schema.TryGetProperty("required", out var shown) ? shown.ToString() : "")}");
+    }
+
     [Fact]
     public async Task GetPlaceSearch_SortsByDistance()
     {

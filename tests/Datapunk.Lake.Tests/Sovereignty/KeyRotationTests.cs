@@ -50,13 +50,28 @@ public sealed class KeyRotationTests
         var (rotated, output, _) = await LakeProcess.RunAsync("keys", "rotate", "--new-key-file", keyFile, "--data-dir", directory);
         var oldKeyFileKept = File.Exists(MasterKeySource.DefaultKeyFile(directory));
         var withNewKey = await RunWithKeyFileAsync(keyFile, "verify", "--data-dir", directory);
-        var withDefaultKey = await LakeProcess.RunAsync("verify", "--data-dir", directory);
+        var withoutKey = await LakeProcess.RunAsync("verify", "--data-dir", directory);
 
         Assert.Equal(0, rotated);
         Assert.Contains("Re-wrapped", output);
         Assert.False(oldKeyFileKept);
         Assert.Equal(0, withNewKey);
-        Assert.NotEqual(0, withDefaultKey.ExitCode);
+        Assert.Equal(2, withoutKey.ExitCode);
+        Assert.StartsWith("No master key is configured for this existing lake", withoutKey.Error);
+        Assert.Contains(MasterKeySource.KeyFileVariable, withoutKey.Error);
+        Assert.Single(withoutKey.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(MasterKeySource.DefaultKeyFile(directory)));
+    }
+
+    [Fact]
+    public async Task NewLake_CreatesDefaultKeyFile()
+    {
+        var directory = TempLake.NewDirectory();
+
+        var (exitCode, _, _) = await LakeProcess.RunAsync("verify", "--data-dir", directory);
+
+        Assert.Equal(0, exitCode);
+        Assert.True(File.Exists(MasterKeySource.DefaultKeyFile(directory)));
     }
 
     private static async Task<int> RunWithKeyFileAsync(string keyFile, params string[] arguments)

@@ -115,19 +115,31 @@ public sealed class EncryptedBlobStore : IBlobStore
         }
 
         var finalPath = PathFor(sha256);
+
+        // The stored file is decrypted outside the lock, because that reads the whole file. A damaged file is
+        // replaced below: the fresh bytes have the same SHA-256, so they are the blob's content.
+        var storedFileReadable = File.Exists(finalPath) && DescribeKeyProblem(sha256) is null && FileDecrypts(sha256);
         await _finish.WaitAsync(cancellationToken);
         try
         {
-            // A stored blob whose key no longer opens (its data keys were destroyed) is written again with a new key.
-            if (File.Exists(finalPath) && DescribeKeyProblem(sha256) is null)
+            if (storedFileReadable && File.Exists(finalPath) && DescribeKeyProblem(sha256) is null)
             {
                 File.Delete(temporaryPath);
                 return new BlobPutResult(sha256, length, Created: false);
             }
 
-            // The key goes in first: a crash before the rename leaves an unused key row, never a file without a key.
-            _keys.Put(sha256, _masterKey.Id, _masterKey.Wrap(key, sha256));
             Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+            if (_keys.Find(sha256) is { } wraps && DescribeKeyProblem(sha256) is null)
+            {
+                // The key still opens but the file is missing or damaged: the fresh bytes are sealed again under
+                // that key, so every wrap of it (master key, data keys) stays valid.
+                await ResealAsync(temporaryPath, key, wraps.Unwrap(_masterKey), finalPath, cancellationToken);
+                return new BlobPutResult(sha256, length, Created: true);
+            }
+
+            // A new blob, or one whose key no longer opens (its data keys were destroyed), gets a new key. The key
+            // goes in first: a crash before the rename leaves an unused key row, never a file without a key.
+            _keys.Put(sha256, _masterKey.Id, _masterKey.Wrap(key, sha256));
             File.Move(temporaryPath, finalPath, overwrite: true);
             return new BlobPutResult(sha256, length, Created: true);
         }
@@ -135,6 +147,59 @@ public sealed class EncryptedBlobStore : IBlobStore
         {
             _finish.Release();
             CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// Decrypts the whole stored file of a blob. Returns false when the file is missing, cut short, changed or
+    /// sealed under another key. Each chunk's authentication tag covers its index and whether it is the last one,
+    /// so a file that decrypts to its end is the content sealed under this blob's key, and no hash is computed.
+    /// </summary>
+    /// <remarks>NOTE: every put of content already stored calls this, so re-importing an export reads each of its blobs once more.</remarks>
+    public bool FileDecrypts(string sha256)
+    {
+        try
+        {
+            using var content = OpenReadAsync(sha256, CancellationToken.None).GetAwaiter().GetResult();
+            if (content is null)
+            {
+                return false;
+            }
+
+            var buffer = new byte[EncryptedBlobFormat.ChunkSize];
+            while (content.Read(buffer) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is CryptographicException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Re-encrypts the temporary file (sealed under <paramref name="temporaryKey"/>) under <paramref name="blobKey"/> and moves it to <paramref name="finalPath"/>.</summary>
+    private static async Task ResealAsync(string temporaryPath, byte[] temporaryKey, byte[] blobKey, string finalPath, CancellationToken cancellationToken)
+    {
+        var resealedPath = temporaryPath + ".reseal";
+        try
+        {
+            var file = new FileStream(temporaryPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+            // DecryptingReadStream zeroes the key it gets, so it gets a copy. The caller zeroes the original.
+            await using (var plain = new DecryptingReadStream(file, (byte[])temporaryKey.Clone()))
+            {
+                await EncryptToFileAsync(plain, resealedPath, blobKey, cancellationToken);
+            }
+
+            File.Move(resealedPath, finalPath, overwrite: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(blobKey);
+            File.Delete(temporaryPath);
+            File.Delete(resealedPath);
         }
     }
 

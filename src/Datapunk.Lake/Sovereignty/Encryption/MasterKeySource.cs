@@ -8,7 +8,7 @@ namespace Datapunk.Lake.Sovereignty.Encryption;
 /// <summary>
 /// Finds the master key, in this order: <c>LAKE_MASTER_KEY</c> (32 bytes in base64), <c>LAKE_MASTER_KEY_FILE</c>
 /// (a file with the key in base64), <c>LAKE_MASTER_PASSPHRASE</c> (stretched with Argon2id), else the file
-/// <c>keys/master.key</c> in the data directory, created with a new random key on the first start.
+/// <c>keys/master.key</c> in the data directory, created with a new random key on the first start of a new lake.
 /// </summary>
 public static class MasterKeySource
 {
@@ -25,9 +25,16 @@ public static class MasterKeySource
     public static string DefaultKeyFile(string dataDirectory) => Path.Combine(dataDirectory, "keys", "master.key");
 
     /// <param name="passphraseSalt">Returns the lake's salt for the passphrase, creating it when absent.</param>
-    /// <exception cref="InvalidSettingException">A key variable is not a valid key, or the key file is missing or not valid.</exception>
+    /// <param name="createDefaultKey">
+    /// Whether a missing <c>keys/master.key</c> is created. Only a new lake may create it: a new key file in an
+    /// existing lake (whose key was rotated to a key kept elsewhere) would only fail as the wrong key.
+    /// </param>
+    /// <exception cref="InvalidSettingException">
+    /// A key variable is not a valid key, the key file it names is missing or not valid, or no key is set for an
+    /// existing lake.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The key file in the data directory is not valid.</exception>
-    public static MasterKey Resolve(string dataDirectory, Func<byte[]> passphraseSalt, Func<string, string?>? environment = null)
+    public static MasterKey Resolve(string dataDirectory, Func<byte[]> passphraseSalt, bool createDefaultKey = true, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
 
@@ -55,6 +62,13 @@ public static class MasterKeySource
         }
 
         var defaultFile = DefaultKeyFile(dataDirectory);
+        if (!File.Exists(defaultFile) && !createDefaultKey)
+        {
+            throw InvalidSettingException.Missing(
+                $"{KeyFileVariable}, {KeyVariable} or {PassphraseVariable}",
+                $"No master key is configured for this existing lake: {defaultFile} does not exist and none of {KeyFileVariable}, {KeyVariable} or {PassphraseVariable} is set. Set one of them to the lake's key (after 'lake keys rotate', the new key).");
+        }
+
         if (!File.Exists(defaultFile))
         {
             TokenService.WritePrivateFile(defaultFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.Length)) + "\n");

@@ -11,9 +11,10 @@ namespace Datapunk.Lake.Sovereignty.Integrity;
 /// stored, and the audit chain is intact.
 /// </summary>
 /// <remarks>
-/// A repair fixes only what loses nothing: it registers blob files that have a key but no row, removes keys whose
-/// file is gone (they protect nothing), removes stale temporary files and recounts the dataset counters. It never
-/// deletes a blob file or a record, and never touches the audit log.
+/// A repair fixes only what loses nothing: it registers blob files that have a key but no row, removes stale
+/// temporary files and recounts the dataset counters. It never deletes a blob file, a blob key or a record, and
+/// never touches the audit log. The key of a blob whose file is missing is kept (a key is small), so a file
+/// restored from a backup reads again.
 /// </remarks>
 public sealed class LakeVerifier
 {
@@ -58,7 +59,7 @@ public sealed class LakeVerifier
             var actual = await HashAsync(sha256, cancellationToken);
             if (actual is null)
             {
-                problems.Add($"Blob {sha256} does not decrypt: its file was changed or damaged.");
+                problems.Add($"Blob {sha256} does not decrypt: its file was changed or damaged. Import the original file again, which replaces the file, or restore it from a backup.");
             }
             else if (!string.Equals(actual, sha256, StringComparison.Ordinal))
             {
@@ -80,20 +81,13 @@ public sealed class LakeVerifier
 
         foreach (var sha256 in registered.Where(s => !files.Contains(s)).Order(StringComparer.Ordinal))
         {
-            problems.Add($"Blob {sha256} is registered but its file is missing.");
+            var key = keyed.Contains(sha256) ? "Its key is kept, so a restored file reads again" : "It has no key either, so only importing the original again restores it";
+            problems.Add($"Blob {sha256} is registered but its file is missing. {key}. {MissingFileAdvice(sha256)}");
         }
 
-        foreach (var sha256 in keyed.Where(s => !files.Contains(s)).Order(StringComparer.Ordinal))
+        foreach (var sha256 in keyed.Where(s => !files.Contains(s) && !registered.Contains(s)).Order(StringComparer.Ordinal))
         {
-            if (repair)
-            {
-                _keys.Delete(sha256);
-                repairs.Add($"Removed the key of blob {sha256}, whose file is gone.");
-            }
-            else
-            {
-                problems.Add($"Blob {sha256} has a key but no file (repairable).");
-            }
+            problems.Add($"Blob {sha256} has a key but no file. Its key is kept, so a restored file reads again. {MissingFileAdvice(sha256)}");
         }
 
         var orphans = Strings("SELECT DISTINCT blob_sha256 FROM records");
@@ -129,6 +123,9 @@ public sealed class LakeVerifier
 
         return new IntegrityReport(checkedBlobs, problems, repairs, recordsChecked, _audit.Verify());
     }
+
+    private string MissingFileAdvice(string sha256) =>
+        $"Restore {Path.GetRelativePath(_blobs.Root, _blobs.PathFor(sha256))} under the blob folder from a backup, or import the original file again (its bytes have this hash, so the blob is stored anew).";
 
     private async Task<string?> HashAsync(string sha256, CancellationToken cancellationToken)
     {
