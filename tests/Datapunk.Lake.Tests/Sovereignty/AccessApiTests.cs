@@ -301,6 +301,29 @@ public sealed class AccessApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_AuditsTextLengthOnly()
+    {
+        await _app.Client.GetAsync("/v1/search?q=zebrafinch");
+        var page = await _app.Client.GetFromJsonAsync<JsonElement>("/v1/audit?limit=1000");
+        var entry = page.GetProperty("items").EnumerateArray().Last(e => e.GetProperty("action").GetString() == "GET /v1/search/");
+
+        Assert.Equal("q=(10 characters, not kept)", entry.GetProperty("target").GetString());
+    }
+
+    [Fact]
+    public async Task PlaceSearch_LeavesNoCoordinatesInAuditFiles()
+    {
+        await _app.Client.GetAsync("/v1/search/place?lat=47.3712345&lon=8.5412345&radius=100");
+        await _app.Client.GetAsync("/v1/records?bbox=8.5412345,47.3712345,8.6,47.4");
+
+        var found = Directory.EnumerateFiles(_app.Lake.Options.DataDirectory, "audit*")
+            .Where(path => File.ReadAllText(path, System.Text.Encoding.Latin1).Contains("8.5412345", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(found);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void OwnerTokenFile_IsPrivate()
     {

@@ -4,8 +4,8 @@ namespace Datapunk.Lake.Sovereignty.Audit;
 
 /// <summary>
 /// Keeps content out of audit targets. The audit log is append-only, so a search text or a place kept there would
-/// survive the deletion of the records it found, and the deletion proof (no deleted text or coordinate anywhere in
-/// the data directory) would fail on any lake that had been searched.
+/// outlive the deletion of the records it found. A deletion must leave no deleted text or coordinate anywhere in the
+/// data directory, also on a lake that has been searched.
 /// </summary>
 /// <remarks>
 /// The targets still name what was read in terms that are not content: datasets, kinds, times, ids, counts and the
