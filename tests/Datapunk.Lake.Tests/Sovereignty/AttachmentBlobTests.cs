@@ -25,52 +25,12 @@ public sealed class AttachmentBlobTests
     private const string MboxPath = "Takeout/Mail/All mail Including Spam and Trash.mbox";
     private const string AttachmentText = "OSPREY-ATTACHMENT-5521 quarterly figures";
 
-    // Written by hand in Gmail's layout: two messages with the same base64 attachment, whose decoded bytes are
-    // AttachmentText, and no other text in common with it.
-    private static readonly string TwoMailsSharingAttachment = $"""
-        From 1591985461185485700@xxx Tue Mar 02 09:00:00 +0000 2021
-        Message-ID: <first@example.com>
-        Date: Tue, 2 Mar 2021 10:00:00 +0100
-        From: Ana <ana@example.com>
-        To: owner@example.com
-        Subject: Figures
-        MIME-Version: 1.0
-        Content-Type: multipart/mixed; boundary="b1"
-
-        --b1
-        Content-Type: text/plain; charset=utf-8
-
-        The figures are attached.
-        --b1
-        Content-Type: application/octet-stream; name="figures.bin"
-        Content-Disposition: attachment; filename="figures.bin"
-        Content-Transfer-Encoding: base64
-
-        {Convert.ToBase64String(Encoding.UTF8.GetBytes(AttachmentText))}
-        --b1--
-
-        From 1591985461185485701@xxx Wed Mar 03 09:00:00 +0000 2021
-        Message-ID: <second@example.com>
-        Date: Wed, 3 Mar 2021 10:00:00 +0100
-        From: owner@example.com
-        To: Bo <bo@example.com>
-        Subject: Fwd: Figures
-        MIME-Version: 1.0
-        Content-Type: multipart/mixed; boundary="b2"
-
-        --b2
-        Content-Type: text/plain; charset=utf-8
-
-        Forwarding these.
-        --b2
-        Content-Type: application/octet-stream; name="figures.bin"
-        Content-Disposition: attachment; filename="figures.bin"
-        Content-Transfer-Encoding: base64
-
-        {Convert.ToBase64String(Encoding.UTF8.GetBytes(AttachmentText))}
-        --b2--
-
-        """;
+    // Two messages with the same attachment, whose decoded bytes are AttachmentText, and no other text in common with it.
+    private static readonly string TwoMailsSharingAttachment =
+        Fixtures.MailWithAttachment("1591985461185485700", "first@example.com", new DateTimeOffset(2021, 3, 2, 10, 0, 0, TimeSpan.FromHours(1)),
+            "Ana <ana@example.com>", "owner@example.com", "Figures", "The figures are attached.", "figures.bin", AttachmentText)
+        + Fixtures.MailWithAttachment("1591985461185485701", "second@example.com", new DateTimeOffset(2021, 3, 3, 10, 0, 0, TimeSpan.FromHours(1)),
+            "owner@example.com", "Bo <bo@example.com>", "Fwd: Figures", "Forwarding these.", "figures.bin", AttachmentText, boundary: "b2");
 
     private static readonly string AttachmentSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AttachmentText)));
 

@@ -19,30 +19,10 @@ public sealed partial class ReimportAfterDeletionTests
     private const string MboxPath = "Takeout/Mail/All mail Including Spam and Trash.mbox";
     private const string AttachmentText = "HERON-ATTACHMENT-7730 board minutes";
 
-    // Written by hand in Gmail's layout: one message whose base64 attachment decodes to AttachmentText.
-    private static readonly string OneMailWithAttachment = $"""
-        From 1591985461185485800@xxx Tue Mar 02 09:00:00 +0000 2021
-        Message-ID: <minutes@example.com>
-        Date: Tue, 2 Mar 2021 10:00:00 +0100
-        From: Ana <ana@example.com>
-        To: owner@example.com
-        Subject: Minutes
-        MIME-Version: 1.0
-        Content-Type: multipart/mixed; boundary="b1"
-
-        --b1
-        Content-Type: text/plain; charset=utf-8
-
-        The minutes are attached.
-        --b1
-        Content-Type: application/octet-stream; name="minutes.bin"
-        Content-Disposition: attachment; filename="minutes.bin"
-        Content-Transfer-Encoding: base64
-
-        {Convert.ToBase64String(Encoding.UTF8.GetBytes(AttachmentText))}
-        --b1--
-
-        """;
+    // One message whose attachment decodes to AttachmentText.
+    private static readonly string OneMailWithAttachment =
+        Fixtures.MailWithAttachment("1591985461185485800", "minutes@example.com", new DateTimeOffset(2021, 3, 2, 10, 0, 0, TimeSpan.FromHours(1)),
+            "Ana <ana@example.com>", "owner@example.com", "Minutes", "The minutes are attached.", "minutes.bin", AttachmentText);
 
     private static readonly string AttachmentSha256 = Sha256(Encoding.UTF8.GetBytes(AttachmentText));
 

@@ -40,6 +40,36 @@ public static class Fixtures
         }
         """;
 
+    /// <summary>
+    /// One message of a Gmail mbox (mboxrd, as Takeout writes it) with a plain-text body and one base64 attachment
+    /// whose decoded bytes are <paramref name="attachmentText"/>, followed by a blank line so that messages concatenate.
+    /// </summary>
+    public static string MailWithAttachment(string gmailId, string messageId, DateTimeOffset date, string from, string to,
+        string subject, string body, string fileName, string attachmentText, string boundary = "b1") => $"""
+        From {gmailId}@xxx {date.UtcDateTime.ToString("ddd MMM dd HH:mm:ss +0000 yyyy", System.Globalization.CultureInfo.InvariantCulture)}
+        Message-ID: <{messageId}>
+        Date: {date.ToString("ddd, d MMM yyyy HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture)}{date.ToString("zzz", System.Globalization.CultureInfo.InvariantCulture).Replace(":", "", StringComparison.Ordinal)}
+        From: {from}
+        To: {to}
+        Subject: {subject}
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="{boundary}"
+
+        --{boundary}
+        Content-Type: text/plain; charset=utf-8
+
+        {body}
+        --{boundary}
+        Content-Type: application/octet-stream; name="{fileName}"
+        Content-Disposition: attachment; filename="{fileName}"
+        Content-Transfer-Encoding: base64
+
+        {Convert.ToBase64String(Encoding.UTF8.GetBytes(attachmentText))}
+        --{boundary}--
+
+
+        """;
+
     /// <summary>Builds a zip in memory from (path, content) pairs.</summary>
     public static byte[] Zip(params (string Path, string Content)[] entries)
     {
