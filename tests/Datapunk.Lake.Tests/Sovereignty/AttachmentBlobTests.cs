@@ -214,6 +214,20 @@ public sealed class AttachmentBlobTests
     }
 
     [Fact]
+    public async Task Verify_AdvisesBackupForDamagedAttachment()
+    {
+        await using var lake = await MailLakeAsync();
+        var path = ((EncryptedBlobStore)lake.Lake.Blobs).PathFor(AttachmentSha256);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var report = await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None);
+
+        Assert.Contains($"Blob {AttachmentSha256} does not decrypt: its file was changed or damaged. It was taken out of another file (such as a mail attachment), which an import does not parse again, so restore it from a backup.", report.Problems);
+    }
+
+    [Fact]
     public async Task DatasetConstrainedToken_ReadsAttachmentOfVisibleMail()
     {
         await using var app = await TestApp.StartAsync();

@@ -59,7 +59,9 @@ public sealed class LakeVerifier
             var actual = await HashAsync(sha256, cancellationToken);
             if (actual is null)
             {
-                problems.Add($"Blob {sha256} does not decrypt: its file was changed or damaged. Import the original file again, which replaces the file, or restore it from a backup.");
+                problems.Add(IsImportedFile(sha256)
+                    ? $"Blob {sha256} does not decrypt: its file was changed or damaged. Import the original file again, which replaces the file, or restore it from a backup."
+                    : $"Blob {sha256} does not decrypt: its file was changed or damaged. It was taken out of another file (such as a mail attachment), which an import does not parse again, so restore it from a backup.");
             }
             else if (!string.Equals(actual, sha256, StringComparison.Ordinal))
             {
@@ -143,6 +145,23 @@ public sealed class LakeVerifier
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether an import stored the blob as a file of its own, so that importing that file again replaces it. A blob an
+    /// importer took out of a file (a mail attachment) is not: the file it came from is already imported and is not parsed again.
+    /// </summary>
+    private bool IsImportedFile(string sha256)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM import_files WHERE blob_sha256 = $sha)
+                OR EXISTS (SELECT 1 FROM records WHERE blob_sha256 = $sha)
+                OR EXISTS (SELECT 1 FROM imports WHERE source_blob = $sha)
+            """;
+        command.Parameters.AddWithValue("$sha", sha256);
+        return (long)command.ExecuteScalar()! != 0;
     }
 
     private (long Count, string FirstId) RecordsFrom(string sha256)
