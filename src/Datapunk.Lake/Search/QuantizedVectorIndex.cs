@@ -101,7 +101,7 @@ public sealed class QuantizedVectorIndex
             {
                 if (_count >= _maxCapacity)
                 {
-                    throw new InvalidOperationException($"The index is full: it holds its maximum of {_maxCapacity} vectors.");
+                    throw new InvalidOperationException($"The vector index is full: it already contains the maximum of {_maxCapacity} vectors.");
                 }
 
                 Resize((int)Math.Min(_maxCapacity, Math.Max(MinimumCapacity, _keys.Length * 2L)));

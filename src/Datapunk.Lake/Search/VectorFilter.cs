@@ -62,9 +62,25 @@ public sealed class VectorFilter
         return allowed;
     }
 
-    private static DateTimeOffset? Max(DateTimeOffset? left, DateTimeOffset? right) =>
-        left is null ? right : right is null ? left : left > right ? left : right;
+    /// <summary>Returns the later of two optional times, or the one that is set.</summary>
+    private static DateTimeOffset? Max(DateTimeOffset? left, DateTimeOffset? right)
+    {
+        if (left is null || right is null)
+        {
+            return left ?? right;
+        }
 
-    private static DateTimeOffset? Min(DateTimeOffset? left, DateTimeOffset? right) =>
-        left is null ? right : right is null ? left : left < right ? left : right;
+        return left > right ? left : right;
+    }
+
+    /// <summary>Returns the earlier of two optional times, or the one that is set.</summary>
+    private static DateTimeOffset? Min(DateTimeOffset? left, DateTimeOffset? right)
+    {
+        if (left is null || right is null)
+        {
+            return left ?? right;
+        }
+
+        return left < right ? left : right;
+    }
 }

@@ -99,9 +99,10 @@ public sealed class OwnerControl
     /// <summary>
     /// Loads the master key (checking it is the one this lake was created with), opens the encrypted blob store and
     /// encrypts blobs left in plain text by a version without encryption. Then it re-wraps the blob keys of imports
-    /// not yet attributed to datasets (after a crash, or in a lake made before data keys), and of linked blobs such as
-    /// mail attachments that still have a master wrap (a lake attributed before links counted), and destroys the data keys
-    /// of datasets without records (a deletion interrupted before it did so). It creates the owner token on the first start.
+    /// not yet attributed to datasets (after a crash, or in a lake made before data keys). It also re-wraps linked blobs,
+    /// such as mail attachments, that still have a master wrap because the lake was attributed before links counted.
+    /// It destroys the data keys of datasets without records, which an interrupted deletion can leave behind, and
+    /// creates the owner token on the first start.
     /// </summary>
     /// <exception cref="InvalidOperationException">The master key is not valid.</exception>
     /// <exception cref="InvalidSettingException">The master key is not this lake's, or none is set for an existing lake.</exception>

@@ -47,7 +47,7 @@ public sealed class AttachmentBlobTests
     }
 
     [Fact]
-    public async Task Open_RewrapsAttachmentLeftUnderMasterKey()
+    public async Task Open_RewrapsMasterWrappedAttachment()
     {
         await using var lake = await TempLake.CreateAsync();
 
@@ -228,7 +228,7 @@ public sealed class AttachmentBlobTests
     }
 
     [Fact]
-    public async Task DatasetConstrainedToken_ReadsAttachmentOfVisibleMail()
+    public async Task DatasetToken_ReadsVisibleAttachment()
     {
         await using var app = await TestApp.StartAsync();
         await app.TempLake.ImportTextAsync(MboxPath, TwoMailsSharingAttachment);

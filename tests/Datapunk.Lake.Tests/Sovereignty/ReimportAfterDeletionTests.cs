@@ -82,7 +82,7 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
-    public async Task ReimportAfterAllowReimport_RestoresRecordAndBlobs()
+    public async Task AllowReimport_RestoresRecordAndBlobs()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: true);
 
@@ -95,7 +95,7 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
-    public async Task ReimportAfterDeletingOtherRecords_KeepsMbox()
+    public async Task OtherMailDeleted_ReimportKeepsMbox()
     {
         // The tombstone belongs to another mail, so this mbox gives a record and stays.
         await using var lake = await TempLake.CreateAsync();

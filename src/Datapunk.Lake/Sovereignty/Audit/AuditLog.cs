@@ -187,7 +187,7 @@ public sealed class AuditLog
 
     /// <summary>
     /// Takes every queued append, commits them as one batch, completes their callers and hands the writer role to
-    /// the oldest append queued meanwhile. Only the caller that holds the writer role runs this.
+    /// the oldest append queued meanwhile. Only the caller that has the writer role runs this.
     /// </summary>
     private void WriteQueuedBatch()
     {

@@ -75,8 +75,8 @@ internal sealed class BlobAttribution(SqliteRecordStore store)
     }
 
     /// <summary>
-    /// The files that the imports of an archive, or of a lake export (which contains its originals), found inside it;
-    /// empty when the blob is neither.
+    /// Returns the files that the imports of an archive or of a lake export (which contains its originals) found inside
+    /// it. The list is empty when the blob is neither.
     /// </summary>
     /// <remarks>
     /// NOTE: the import's file list does not say which archive an entry came from, so an import of several archives

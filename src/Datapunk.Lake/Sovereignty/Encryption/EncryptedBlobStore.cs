@@ -78,7 +78,7 @@ public sealed class EncryptedBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Null when a wrap of the blob's key opens; otherwise why none does (no key, or which wraps failed).</summary>
+    /// <summary>Returns null when a wrap of the blob's key opens, or else why none does (no key, or which wraps failed).</summary>
     public string? DescribeKeyProblem(string sha256)
     {
         if (_keys.Find(sha256) is not { } wraps)

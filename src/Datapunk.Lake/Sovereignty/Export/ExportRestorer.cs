@@ -33,7 +33,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
     private const int FormatProbeBytes = 4096;
 
     /// <summary>
-    /// True when a zip is a lake export: it has <c>records.ndjson</c> and a <c>manifest.json</c> whose <c>format</c> is
+    /// Returns whether a zip is a lake export: it has <c>records.ndjson</c> and a <c>manifest.json</c> whose <c>format</c> is
     /// <see cref="ExportArchive.ManifestFormat"/>. A zip without a readable central directory counts as an export when
     /// its first entry is <c>records.ndjson</c>, as the exporter writes it, so that a cut export fails as one.
     /// </summary>
@@ -330,7 +330,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
         $"The lake export is invalid at entry '{entry}': {problem}. Nothing was imported from it; write the export again with 'lake export'.",
         $"entry '{entry}'");
 
-    /// <summary>The value of <c>format</c> at the top of a JSON object, read from its first bytes, or null when it is absent.</summary>
+    /// <summary>Returns the value of <c>format</c> at the top of a JSON object, read from its first bytes, or null when it is absent.</summary>
     private static string? TopLevelFormat(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock: false, default);
@@ -352,7 +352,7 @@ internal sealed class ExportRestorer(IRecordStore store, IBlobStore blobs, Impor
         return null;
     }
 
-    /// <summary>The name in the first local file header of a zip (PKWARE APPNOTE 4.3.7), or null.</summary>
+    /// <summary>Returns the name in the first local file header of a zip (PKWARE APPNOTE 4.3.7), or null.</summary>
     private static string? FirstLocalEntryName(ReadOnlySpan<byte> head)
     {
         const int NameOffset = 30;

@@ -6,9 +6,9 @@ using Datapunk.Lake.Storage.Sqlite;
 namespace Datapunk.Lake.Sovereignty.Integrity;
 
 /// <summary>
-/// Checks the whole lake: every stored blob's key unwraps, the blob decrypts and hashes to its name, every registered blob is stored, every
-/// record's provenance names a stored blob, every blob a record links (a photo's media file, a mail attachment) is
-/// stored, and the audit chain is intact.
+/// Checks the whole lake. Every stored blob's key unwraps, and the blob decrypts and hashes to its name. Every
+/// registered blob, every blob a record's provenance names and every blob a record links (a photo's media file, a
+/// mail attachment) is stored. The audit chain is intact.
 /// </summary>
 /// <remarks>
 /// A repair fixes only what loses nothing: it registers blob files that have a key but no row, removes stale

@@ -71,7 +71,7 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         // The insert runs once per record, so it is prepared and bound through SQLitePCL directly, by index:
         // SqliteCommand looks every parameter up by name on every execution, which cost about a fifth of the
         // import's CPU time (docs in BENCHMARKS.md). It runs on the connection's handle, inside its transaction.
-        _insertRecord = Prepare(connection, $"""
+        _insertRecord = SqliteStatements.Prepare(connection, $"""
             INSERT OR IGNORE INTO records (id, dataset, kind, start_ms, start_offset_min, end_ms, end_offset_min, lat, lon,
                 accuracy_m, title, body, attributes, blob_sha256, path, pointer, byte_offset, import_id, cell)
             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
@@ -287,38 +287,14 @@ internal sealed class SqliteFileRecordWriter : IFileRecordWriter
         command.ExecuteNonQuery();
     }
 
-    private static sqlite3_stmt Prepare(SqliteConnection connection, string sql)
-    {
-        var result = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
-        if (result != raw.SQLITE_OK)
-        {
-            statement.Dispose();
-            SqliteException.ThrowExceptionForRC(result, connection.Handle);
-        }
-
-        return statement;
-    }
-
-    /// <summary>Runs an insert and resets it; true when it added a row (false when OR IGNORE skipped it).</summary>
+    /// <summary>Runs an insert and resets it. Returns true when it added a row, and false when OR IGNORE skipped it.</summary>
     private bool Step(sqlite3_stmt statement)
     {
-        var result = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (result != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(result, _connection.Handle);
-        }
-
+        SqliteStatements.Run(_connection, statement);
         return raw.sqlite3_changes(_connection.Handle) > 0;
     }
 
-    private void Check(int result)
-    {
-        if (result != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(result, _connection.Handle);
-        }
-    }
+    private void Check(int result) => SqliteStatements.Check(_connection, result);
 
     private void BindInt64(sqlite3_stmt statement, int index, long? value) =>
         Check(value is { } v ? raw.sqlite3_bind_int64(statement, index, v) : raw.sqlite3_bind_null(statement, index));

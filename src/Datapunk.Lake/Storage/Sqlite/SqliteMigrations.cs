@@ -329,7 +329,7 @@ internal static class SqliteMigrations
         // (mediaBlob, editedMediaBlob) and each mail attachment (attachments[].sha256). Deletion, key attribution,
         // export, verification and blob access treat a linked blob like the record's own original. Only text values
         // count as hashes. The record writer inserts the links of a new record (SqliteRecordIndexWriter, with
-        // InsertBlobLinks), because an insert trigger on records costs every insert a statement journal; the
+        // InsertBlobLinks), because an insert trigger on records costs every insert a statement journal. The
         // triggers below follow updates and deletions.
         new(15, "record-blob-links", $$"""
             CREATE TABLE record_blob_links (

@@ -111,33 +111,9 @@ internal sealed class SqliteRecordIndexWriter : IDisposable
         return hasUrl;
     }
 
-    private sqlite3_stmt Prepare(string sql)
-    {
-        var result = raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement);
-        if (result != raw.SQLITE_OK)
-        {
-            statement.Dispose();
-            SqliteException.ThrowExceptionForRC(result, _connection.Handle);
-        }
+    private sqlite3_stmt Prepare(string sql) => SqliteStatements.Prepare(_connection, sql);
 
-        return statement;
-    }
+    private void Run(sqlite3_stmt statement) => SqliteStatements.Run(_connection, statement);
 
-    private void Run(sqlite3_stmt statement)
-    {
-        var result = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (result != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(result, _connection.Handle);
-        }
-    }
-
-    private void Check(int result)
-    {
-        if (result != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(result, _connection.Handle);
-        }
-    }
+    private void Check(int result) => SqliteStatements.Check(_connection, result);
 }

@@ -138,9 +138,9 @@ public sealed class SqliteRecordStore : IRecordStore
 
         // The check and the removal run in one write transaction (BEGIN IMMEDIATE), so no other writer can add a
         // reference in between: a record, a link and a file report of another import all need this lock. A
-        // concurrent import may have stored the same bytes and written no row yet (its put found the file already
-        // there), and only its import row shows that it runs, so nothing is removed while another import is queued
-        // or running. An import created after this commit finds the file gone and stores it again.
+        // concurrent import may have stored the same bytes without writing a row yet, because its put found the file
+        // already there. Only its import row shows that it runs, so nothing is removed while another import is
+        // queued or running. An import created after this commit finds the file gone and stores it again.
         // NOTE: an HTTP upload puts its blob before its import row exists, so an upload of the same bytes that races
         // this removal can lose its blob, and its import then fails with "missing from the blob store".
         using var transaction = connection.BeginTransaction(deferred: false);
