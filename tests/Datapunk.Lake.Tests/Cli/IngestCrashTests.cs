@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Datapunk.Lake.Tests.Support;
 using Microsoft.Data.Sqlite;
 using static Datapunk.Lake.Tests.Ingestion.Engine.TakeoutFixtures;
@@ -8,8 +9,10 @@ namespace Datapunk.Lake.Tests.Cli;
 /// <summary>Kills <c>lake ingest</c> with SIGKILL in the middle of a parse and checks that a second run finishes it.</summary>
 public sealed class IngestCrashTests
 {
-    // About 30 MB: long enough that the parse is still running when the kill lands, short enough for CI.
-    private const int Points = 140_000;
+    // About 30 MB: long enough that the parse is usually still running when the kill lands, short enough for CI.
+    // On a fast or idle machine the import can commit before the kill arrives; the test then starts over with
+    // four times the points, so a late kill makes it slower, not wrong.
+    private static readonly int[] Attempts = [140_000, 560_000, 2_240_000];
 
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
@@ -19,7 +22,15 @@ public sealed class IngestCrashTests
         var folder = TempLake.NewDirectory();
         try
         {
-            await KillAndRerunAsync(folder);
+            foreach (var points in Attempts)
+            {
+                if (await KillAndRerunAsync(Path.Combine(folder, points.ToString(CultureInfo.InvariantCulture)), points))
+                {
+                    return;
+                }
+            }
+
+            Assert.Fail($"Every import finished before it was killed, the largest with {Attempts[^1]:N0} points.");
         }
         finally
         {
@@ -28,21 +39,30 @@ public sealed class IngestCrashTests
         }
     }
 
-    private static async Task KillAndRerunAsync(string folder)
+    /// <summary>Kills a first import and checks the rerun; false when the first import committed its file before the kill.</summary>
+    private static async Task<bool> KillAndRerunAsync(string folder, int points)
     {
+        Directory.CreateDirectory(folder);
         var dataDirectory = Path.Combine(folder, "data");
         var input = Path.Combine(folder, "Records.json");
-        await WriteRecordsJsonAsync(input, Points);
+        await WriteRecordsJsonAsync(input, points);
         var inputSha = Sha256OfFile(input);
 
         // 1. Start the import and kill it once it reports progress, which it does only while parsing.
+        bool parsing;
         using (var first = StartLake("ingest", "--data-dir", dataDirectory, input))
         {
-            var parsing = await WaitForLineAsync(first, line => line.StartsWith("  ...", StringComparison.Ordinal));
+            parsing = await WaitForLineAsync(first, line => line.StartsWith("  ...", StringComparison.Ordinal));
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
-            Assert.True(parsing, "lake ingest ended before it reported parsing progress.");
         }
+
+        if (Scalar(dataDirectory, "SELECT count(*) FROM parsed_files") == 1)
+        {
+            return false;
+        }
+
+        Assert.True(parsing, "lake ingest ended before it reported parsing progress, and did not finish the file.");
 
         // 2. The store contains no record of the file, the file is not marked parsed, and every blob is whole.
         Assert.Equal(0L, Scalar(dataDirectory, "SELECT count(*) FROM records"));
@@ -58,13 +78,14 @@ public sealed class IngestCrashTests
         var output = await second.StandardOutput.ReadToEndAsync();
         await second.WaitForExitAsync();
         Assert.Equal(0, second.ExitCode);
-        Assert.Contains($"records added:             {Points:N0}", output, StringComparison.Ordinal);
-        Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(*) FROM records"));
-        Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(DISTINCT start_ms) FROM records"));
-        Assert.Equal(Points, Scalar(dataDirectory, "SELECT count(*) FROM records INDEXED BY records_by_cell WHERE cell IS NOT NULL"));
-        Assert.Equal(Points, Scalar(dataDirectory, "SELECT record_count FROM datasets"));
+        Assert.Contains($"records added:             {points:N0}", output, StringComparison.Ordinal);
+        Assert.Equal(points, Scalar(dataDirectory, "SELECT count(*) FROM records"));
+        Assert.Equal(points, Scalar(dataDirectory, "SELECT count(DISTINCT start_ms) FROM records"));
+        Assert.Equal(points, Scalar(dataDirectory, "SELECT count(*) FROM records INDEXED BY records_by_cell WHERE cell IS NOT NULL"));
+        Assert.Equal(points, Scalar(dataDirectory, "SELECT record_count FROM datasets"));
         Assert.Equal(1L, Scalar(dataDirectory, "SELECT count(*) FROM parsed_files"));
         AssertBlobsIntact(dataDirectory);
+        return true;
     }
 
     private static async Task WriteRecordsJsonAsync(string path, int count)
