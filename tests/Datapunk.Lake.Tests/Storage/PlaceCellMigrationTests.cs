@@ -35,6 +35,16 @@ public sealed class PlaceCellMigrationTests
     }
 
     [Fact]
+    public async Task Upgrade_IndexesPointsByAreaAndTime()
+    {
+        var path = await CreateLakeAtVersion10Async();
+
+        await new SqliteRecordStore(path).MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(2L, Scalar(path, "SELECT count(*) FROM records INDEXED BY records_by_area WHERE cell IS NOT NULL AND cell >> 34 > 0"));
+    }
+
+    [Fact]
     public async Task Schema_HasNoInsertTriggerOnRecords()
     {
         // Any insert trigger on records costs every insert a statement journal (BENCHMARKS.md), so the record

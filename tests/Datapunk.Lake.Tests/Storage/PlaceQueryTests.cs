@@ -4,6 +4,7 @@ using Datapunk.Lake.Records;
 using Datapunk.Lake.Storage;
 using Datapunk.Lake.Storage.Sqlite;
 using Datapunk.Lake.Tests.Support;
+using Microsoft.Data.Sqlite;
 
 namespace Datapunk.Lake.Tests.Storage;
 
@@ -69,17 +70,93 @@ public sealed class PlaceQueryTests
         Assert.Equal(expected, actual);
     }
 
+    // 8,000 points in 0.04° by 0.06°, three to an hour: a box around them holds more than DenseBox points and
+    // overlaps several areas, so it is read from records_by_area, and points of one time are ordered by seq.
+    private static readonly BoundingBox[] DenseBoxes =
+    [
+        new(2.33, 48.84, 2.37, 48.87),
+        new(2.30, 48.83, 2.39, 48.88),
+        new(2.32, 48.835, 2.36, 48.865),
+    ];
+
+    [Fact]
+    public async Task DenseBox_IsReadFromAreas()
+    {
+        var (store, _) = await SeedAsync(8000, 0.04, 0.06);
+        using var connection = new SqliteConnection($"Data Source={((SqliteRecordStore)store).DatabasePath}");
+        connection.Open();
+
+        var areas = PlaceCellSql.TimeOrderedAreas(connection, 48.84, 48.87, 2.33, 2.37, SqliteRecordStore.DenseBox, SqliteRecordStore.MaxBoxAreas);
+
+        Assert.True(areas is { Count: > 1 }, "The dense box is not read from several areas.");
+    }
+
+    [Fact]
+    public async Task DenseBox_MatchesPlainFilterPageByPage()
+    {
+        var (store, points) = await SeedAsync(8000, 0.04, 0.06);
+
+        foreach (var box in DenseBoxes)
+        {
+            var actual = await QueryAllAsync(store, new RecordQuery { Box = box, Limit = 97 });
+
+            Assert.Equal(Inside(points, box), actual);
+        }
+    }
+
+    [Fact]
+    public async Task DenseBox_CombinesWithKindAndTime()
+    {
+        var (store, points) = await SeedAsync(8000, 0.04, 0.06);
+        var box = DenseBoxes[1];
+        var from = Start.AddHours(300);
+        var to = Start.AddHours(2000);
+        var expected = Inside(points, box).Intersect(points.Where(p => p.Kind == RecordKinds.Visit && p.Time >= from && p.Time < to).Select(p => p.Key)).ToList();
+
+        var actual = await QueryAllAsync(store, new RecordQuery { Box = box, Kinds = [RecordKinds.Visit], From = from, To = to, Limit = 50 });
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Areas_AreTheCellCodesWithoutTheirLastBits()
+    {
+        var areas = PlaceCell.Areas(48.84, 48.87, 2.33, 2.37, SqliteRecordStore.MaxBoxAreas)!;
+
+        Assert.Contains(PlaceCell.For(48.85, 2.35)!.Value >> PlaceCell.AreaShift, areas);
+    }
+
+    [Fact]
+    public void Areas_NullAboveTheBound()
+    {
+        Assert.Null(PlaceCell.Areas(40, 50, 0, 10, SqliteRecordStore.MaxBoxAreas));
+    }
+
+    private static List<string> Inside(List<Point> points, BoundingBox box) => points
+        .Where(p => p.Latitude >= box.MinLatitude && p.Latitude <= box.MaxLatitude && p.Longitude >= box.MinLongitude && p.Longitude <= box.MaxLongitude)
+        .Select(p => p.Key)
+        .ToList();
+
     /// <summary>Writes 2,000 points around Paris, one an hour, every fifth a visit, and one point on a grid line.</summary>
-    private static async Task<(IRecordStore Store, List<Point> Points)> SeedAsync()
+    private static Task<(IRecordStore Store, List<Point> Points)> SeedAsync() => SeedAsync(2000, 0.15, 0.3);
+
+    /// <summary>
+    /// Writes <paramref name="count"/> points from 48.8° N 2.3° E over the given spans, every fifth a visit, and
+    /// one point on a grid line. With more than 2,000 points, three share each hour.
+    /// </summary>
+    private static async Task<(IRecordStore Store, List<Point> Points)> SeedAsync(int count, double latitudeSpan, double longitudeSpan)
     {
         var store = await StoreImplementations.CreateRecordStoreAsync("sqlite");
         await store.CreateImportAsync(new ImportSummary { Id = "imp_1", Source = "test", Account = "owner", CreatedAt = DateTimeOffset.UtcNow }, CancellationToken.None);
         var random = new Random(11);
+        var (originLatitude, originLongitude) = count > 2000 ? (48.83, 2.30) : (48.8, 2.2);
+        var perHour = count > 2000 ? 3 : 1;
         var points = new List<Point> { new("edge", RecordKinds.Location, Start, 48.86, 2.3) };
-        for (var i = 1; i < 2000; i++)
+        for (var i = 1; i < count; i++)
         {
             var kind = i % 5 == 0 ? RecordKinds.Visit : RecordKinds.Location;
-            points.Add(new Point(i.ToString(CultureInfo.InvariantCulture), kind, Start.AddHours(i), 48.8 + random.NextDouble() * 0.15, 2.2 + random.NextDouble() * 0.3));
+            var time = Start.AddHours(i / perHour);
+            points.Add(new Point(i.ToString(CultureInfo.InvariantCulture), kind, time, originLatitude + random.NextDouble() * latitudeSpan, originLongitude + random.NextDouble() * longitudeSpan));
         }
 
         using (var writer = store.BeginFile("imp_1", "points.json", Key))

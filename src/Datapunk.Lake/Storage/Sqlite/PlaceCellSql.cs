@@ -41,4 +41,58 @@ internal static class PlaceCellSql
             """;
         return (source, condition);
     }
+
+    /// <summary>
+    /// Returns the areas whose entries of <c>records_by_area</c> give the box's records in time order, or null when
+    /// the box is better served by sorting its entries of <c>records_by_cell</c>: when it holds fewer than
+    /// <paramref name="dense"/> points, or overlaps more than <paramref name="maxAreas"/> areas.
+    /// </summary>
+    /// <remarks>
+    /// A page in time order from the areas reads each area's entries from the start of the range until a page of
+    /// them is inside the box, so it costs little when the box is dense and can read a whole area when the box
+    /// holds few of the area's points. Sorting the cell index's entries costs the number of points in the box.
+    /// Counting up to <paramref name="dense"/> of them decides between the two.
+    /// </remarks>
+    public static IReadOnlyList<long>? TimeOrderedAreas(
+        SqliteConnection connection, double minLatitude, double maxLatitude, double minLongitude, double maxLongitude, int dense, int maxAreas)
+    {
+        var areas = PlaceCell.Areas(minLatitude, maxLatitude, minLongitude, maxLongitude, maxAreas);
+        if (areas is null || areas.Count == 0)
+        {
+            return null;
+        }
+
+        using var count = connection.CreateCommand();
+        var (source, inBox) = Join(count, "box", "r", minLatitude, maxLatitude, minLongitude, maxLongitude);
+        count.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {inBox} LIMIT $dense)";
+        count.Parameters.AddWithValue("$dense", dense);
+        return (long)count.ExecuteScalar()! >= dense ? areas : null;
+    }
+
+    /// <summary>
+    /// Returns a SELECT of the <c>seq</c> and <c>start_ms</c> of the first <c>$limit</c> records of each area inside
+    /// the box, in time order within each area, that also meet <paramref name="where"/> (conditions on
+    /// <c>r</c>, each starting with AND). The caller sorts the union and keeps its first <c>$limit</c>.
+    /// </summary>
+    public static string AreaPages(
+        SqliteCommand command, IReadOnlyList<long> areas, string where, double minLatitude, double maxLatitude, double minLongitude, double maxLongitude)
+    {
+        command.Parameters.AddWithValue("$areaMinLat", minLatitude);
+        command.Parameters.AddWithValue("$areaMaxLat", maxLatitude);
+        command.Parameters.AddWithValue("$areaMinLon", minLongitude);
+        command.Parameters.AddWithValue("$areaMaxLon", maxLongitude);
+        var pages = new StringBuilder();
+        for (var i = 0; i < areas.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$area{i}", areas[i]);
+            pages.Append(i == 0 ? "" : " UNION ALL ").Append(CultureInfo.InvariantCulture, $"""
+                SELECT * FROM (SELECT r.seq, r.start_ms FROM records AS r INDEXED BY records_by_area
+                    WHERE r.cell IS NOT NULL AND r.cell >> {PlaceCell.AreaShift} = $area{i}
+                        AND r.lat >= $areaMinLat AND r.lat <= $areaMaxLat AND r.lon >= $areaMinLon AND r.lon <= $areaMaxLon{where}
+                    ORDER BY r.start_ms, r.seq LIMIT $limit)
+                """);
+        }
+
+        return pages.ToString();
+    }
 }

@@ -400,8 +400,10 @@ public sealed class SqliteRecordStore : IRecordStore
         using var connection = Open();
         using var command = connection.CreateCommand();
 
-        // With a bounding box the conditions apply to "r", the records inside the box's cell ranges, so that the
-        // sort and the limit run over entries of records_by_cell and only the rows of the page are read.
+        // With a bounding box the conditions apply to "r", the records inside the box, so that the sort and the limit
+        // run over index entries and only the rows of the page are read. A box with many points reads a page from
+        // each area it overlaps in time order (records_by_area); a box with few sorts all its entries of
+        // records_by_cell. See PlaceCellSql.TimeOrderedAreas.
         var prefix = query.Box is null ? "" : "r.";
         var where = new StringBuilder();
         if (query.From is { } from)
@@ -423,15 +425,25 @@ public sealed class SqliteRecordStore : IRecordStore
         if (query.Cursor is not null)
         {
             var (cursorStart, cursorSeq) = RecordCursor.Decode(query.Cursor);
-            where.Append(CultureInfo.InvariantCulture, $" AND ({prefix}start_ms > $cursorStart OR ({prefix}start_ms = $cursorStart AND {prefix}seq > $cursorSeq))");
+            where.Append(CultureInfo.InvariantCulture, $" AND ({prefix}start_ms, {prefix}seq) > ($cursorStart, $cursorSeq)");
             command.Parameters.AddWithValue("$cursorStart", cursorStart);
             command.Parameters.AddWithValue("$cursorSeq", cursorSeq);
         }
 
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
-        if (query.Box is { } box)
+        if (query.Box is { } box
+            && PlaceCellSql.TimeOrderedAreas(connection, box.MinLatitude, box.MaxLatitude, box.MinLongitude, box.MaxLongitude, DenseBox, MaxBoxAreas) is { } areas)
         {
-            var (source, inBox) = PlaceCellSql.Join(command, "box", "r", box.MinLatitude, box.MaxLatitude, box.MinLongitude, box.MaxLongitude);
+            var pages = PlaceCellSql.AreaPages(command, areas, where.ToString(), box.MinLatitude, box.MaxLatitude, box.MinLongitude, box.MaxLongitude);
+            command.CommandText = $"""
+                SELECT {RecordColumns} FROM records WHERE seq IN (
+                    SELECT seq FROM ({pages}) ORDER BY start_ms, seq LIMIT $limit)
+                ORDER BY start_ms, seq
+                """;
+        }
+        else if (query.Box is { } sparseBox)
+        {
+            var (source, inBox) = PlaceCellSql.Join(command, "box", "r", sparseBox.MinLatitude, sparseBox.MaxLatitude, sparseBox.MinLongitude, sparseBox.MaxLongitude);
             command.CommandText = $"""
                 SELECT {RecordColumns} FROM records WHERE seq IN (
                     SELECT r.seq FROM {source} WHERE {inBox}{where} ORDER BY r.start_ms, r.seq LIMIT $limit)
@@ -542,6 +554,12 @@ public sealed class SqliteRecordStore : IRecordStore
             return Task.FromResult(false);
         }
     }
+
+    /// <summary>A box with at least this many points is read from records_by_area in time order.</summary>
+    internal const int DenseBox = 2048;
+
+    /// <summary>The most areas a box may overlap to be read from records_by_area, one page from each.</summary>
+    internal const int MaxBoxAreas = 64;
 
     private const string ImportColumns = """
         id, source, account, state, created_ms, started_ms, finished_ms, source_blob, bytes_total, bytes_done,
