@@ -4,12 +4,16 @@
 #
 # Usage: bench/run.sh [import|query|all|smoke] [options]
 #   --points N      points in the generated Records.json (default 1000000)
-#   --runs R        runs of each import measurement; the report gives the median (default 3)
+#   --runs R        runs of each measurement (each import, or the whole query load); the report gives medians (default 3)
 #   --texts N       My Activity entries for the query benchmark (default 100000)
 #   --duration S    seconds of load per query endpoint (default 10)
 #   --work DIR      where generated files and lakes go (default /tmp/lake-bench); deleted at the end
 #   --keep          keep DIR afterwards
 #   --lake DIR      query an existing data directory instead of building one (it is not deleted)
+#   --embed-limit N embed only the first N text records with the model, then give the others copies of those
+#                   vectors (bench/fill-embeddings.sql), so that semantic search scans as many vectors in less time
+# A Records.json kept in DIR from an earlier run with the same --points is used again, and so is DIR/lake-data,
+# the lake of the last import run, as the query lake.
 # smoke: 2,000 points, one run, 1 s of load per endpoint, no embeddings: only checks that nothing crashes.
 #
 # Needs: dotnet, /usr/bin/time, sha256sum, python3 (to pick a free port), and from Debian sqlite-utils and wrk
@@ -21,7 +25,7 @@ root=$(pwd)
 
 mode=${1:-all}
 shift || true
-points=1000000 runs=3 texts=100000 duration=10 work=/tmp/lake-bench keep=0 data=
+points=1000000 runs=3 texts=100000 duration=10 work=/tmp/lake-bench keep=0 data= embed_limit=
 while [ $# -gt 0 ]; do
   case "$1" in
     --points) points=$2; shift 2 ;;
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --lake) data=$2; shift 2 ;;
+    --embed-limit) embed_limit=$2; shift 2 ;;
     *) echo "Unknown option '$1'." >&2; exit 2 ;;
   esac
 done
@@ -75,10 +80,16 @@ lake="dotnet $work/lake/lake.dll"
 
 records="$work/Records.json"
 if [ "$mode" != query ] || [ -z "$data" ]; then
-  echo "== generate"
-  $bench records-json "$records" --points "$points" --seed 42
+  if [ "$(cat "$records.points" 2>/dev/null)" != "$points" ] || [ ! -f "$work/points.ndjson" ]; then
+    echo "== generate"
+    rm -f "$records.points"
+    $bench records-json "$records" --points "$points" --seed 42
+    $bench scan "$records" --ndjson "$work/points.ndjson" >/dev/null
+    echo "$points" >"$records.points"
+  else
+    echo "== generate: using $records from an earlier run ($points points)"
+  fi
   bytes=$(stat -c %s "$records")
-  $bench scan "$records" --ndjson "$work/points.ndjson" >/dev/null
 fi
 
 # measure LABEL COMMAND...: runs it under /usr/bin/time, prints one line: label wall cpu rss load
@@ -136,7 +147,10 @@ if [ "$mode" != import ]; then
     $bench my-activity "$work/MyActivity.json" --entries "$texts" --seed 42
     $bench mbox "$work/mail.mbox" --messages $((texts / 10)) --seed 42
     $lake ingest --data-dir "$data" -q "$work/MyActivity.json" "$work/mail.mbox" >/dev/null
-    if [ "$embed" = 1 ]; then
+    if [ "$embed" = 1 ] && [ -n "$embed_limit" ]; then
+      $lake embed --data-dir "$data" --limit "$embed_limit" 2>/dev/null
+      sqlite3 "$data/lake.db" <"$root/bench/fill-embeddings.sql"
+    elif [ "$embed" = 1 ]; then
       $lake embed --data-dir "$data" 2>/dev/null
     fi
   fi
@@ -157,8 +171,10 @@ if [ "$mode" != import ]; then
   next=$(date -u -d "$day + 1 day" +%F)
   box=$(sqlite3 "$data/lake.db" "SELECT printf('%.4f,%.4f,%.4f,%.4f', lon - 0.005, lat - 0.005, lon + 0.005, lat + 0.005) FROM records WHERE kind = 'location' AND seq = $((points / 2))")
 
-  echo "== query load: wrk, 2 threads, 8 connections, ${duration} s per endpoint, after 1 s of warm-up, 30 s timeout"
-  printf '%-10s %10s %10s %10s %8s %8s %6s\n' query p50_ms p99_ms req/s non-2xx timeouts load
+  echo "== query load: wrk, 2 threads, 8 connections, ${duration} s per endpoint, after 1 s of warm-up, 30 s timeout, $runs runs"
+  printf '%-4s %-10s %10s %10s %10s %8s %8s %6s\n' run query p50_ms p99_ms req/s non-2xx timeouts load
+  : >"$work/query.txt"
+  for run in $(seq "$runs"); do
   for spec in "live|/health/live" \
               "time|/v1/records?from=${day}T00:00:00Z&to=${next}T00:00:00Z" \
               "bbox|/v1/records?bbox=${box}" \
@@ -169,10 +185,24 @@ if [ "$mode" != import ]; then
     wrk -t1 -c1 -d1s -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
     load=$(cut -d' ' -f1 /proc/loadavg)
     wrk -t2 -c8 -d"${duration}s" --timeout 30s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >"$work/wrk.txt"
-    awk -v name="$name" -v load="$load" '
+    awk -v run="$run" -v name="$name" -v load="$load" '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
       /Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF } /Socket errors/ { split($0, e, "timeout "); timeouts = e[2] + 0 }
-      END { printf "%-10s %10.2f %10.2f %10.1f %8d %8d %6s\n", name, p50, p99, rps, bad, timeouts, load }' "$work/wrk.txt"
+      END { printf "%-4s %-10s %10.2f %10.2f %10.1f %8d %8d %6s\n", run, name, p50, p99, rps, bad, timeouts, load }' "$work/wrk.txt" | tee -a "$work/query.txt"
   done
+  done
+
+  echo "== query medians over $runs runs"
+  awk '
+    { order[$2] = order[$2] ? order[$2] : ++n; names[order[$2]] = $2; p50[$2] = p50[$2] " " $3; p99[$2] = p99[$2] " " $4; rps[$2] = rps[$2] " " $5 }
+    function median(list,   k, a, i, j, t) {
+      k = split(list, a, " ")
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+    }
+    END {
+      printf "%-10s %10s %10s %10s\n", "query", "p50_ms", "p99_ms", "req/s"
+      for (i = 1; i <= n; i++) { q = names[i]; printf "%-10s %10.2f %10.2f %10.1f\n", q, median(p50[q]), median(p99[q]), median(rps[q]) }
+    }' "$work/query.txt"
 fi

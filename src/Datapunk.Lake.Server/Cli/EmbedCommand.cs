@@ -11,12 +11,20 @@ internal static class EmbedCommand
     public static Command Create()
     {
         var batch = new Option<int>("--batch-size") { Description = "Texts per model call.", DefaultValueFactory = _ => EmbeddingIndexer.DefaultBatchSize };
-        var command = new Command("embed", "Compute sentence embeddings for every text record that has none yet (on this machine).") { batch };
+        var limit = new Option<long?>("--limit") { Description = "Embed at most this many records, then stop; run again to go on." };
+        var command = new Command("embed", "Compute sentence embeddings for every text record that has none yet (on this machine).") { batch, limit };
         LocalAudit.SetAction(command, "embed", async (result, audit, cancellationToken) =>
         {
             if (result.GetValue(batch) < 1)
             {
                 Console.Error.WriteLine($"Invalid --batch-size {result.GetValue(batch)}. Use 1 or more.");
+                audit.Result = "invalid arguments";
+                return 1;
+            }
+
+            if (result.GetValue(limit) is < 1)
+            {
+                Console.Error.WriteLine($"Invalid --limit {result.GetValue(limit)}. Use 1 or more.");
                 audit.Result = "invalid arguments";
                 return 1;
             }
@@ -28,7 +36,7 @@ internal static class EmbedCommand
             var stopwatch = Stopwatch.StartNew();
             var progress = new Progress<long>(done =>
                 Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done}/{total} embedded")));
-            var count = await lake.Search.CreateIndexer().RunAsync(result.GetValue(batch), progress, cancellationToken);
+            var count = await lake.Search.CreateIndexer().RunAsync(result.GetValue(batch), progress, cancellationToken, result.GetValue(limit) ?? long.MaxValue);
 
             audit.Result = string.Create(CultureInfo.InvariantCulture, $"{count} records embedded");
             var seconds = stopwatch.Elapsed.TotalSeconds;

@@ -20,13 +20,14 @@ public sealed class EmbeddingIndexer
     /// Embeds batches until the queue is empty or <paramref name="cancellationToken"/> fires, and returns the
     /// number of records embedded. A cancelled run keeps every batch it finished.
     /// </summary>
-    public async Task<long> RunAsync(int batchSize, IProgress<long>? progress, CancellationToken cancellationToken)
+    public async Task<long> RunAsync(int batchSize, IProgress<long>? progress, CancellationToken cancellationToken, long limit = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 0);
         long done = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        while (done < limit && !cancellationToken.IsCancellationRequested)
         {
-            var pending = await _index.PendingEmbeddingsAsync(batchSize, cancellationToken);
+            var pending = await _index.PendingEmbeddingsAsync((int)Math.Min(batchSize, limit - done), cancellationToken);
             if (pending.Count == 0)
             {
                 break;

@@ -33,6 +33,7 @@ public sealed class CliAuditTests
         { ["verify"], "verify", "repair=False", "ok exit 0: 2 blobs, 2 records, 0 problems, 0 repairs" },
         { ["embed"], "embed", null, "ok exit 0: 0 records embedded" },
         { ["embed", "--batch-size", "0"], "embed", null, "failed exit 1: invalid arguments" },
+        { ["embed", "--limit", "0"], "embed", null, "failed exit 1: invalid arguments" },
     };
 
     [Theory]

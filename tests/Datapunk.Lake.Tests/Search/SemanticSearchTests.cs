@@ -20,6 +20,18 @@ public sealed class SemanticSearchTests
     }
 
     [Fact]
+    public async Task Embed_StopsAtTheLimit()
+    {
+        await using var temp = await TempLake.CreateAsync();
+        SearchFixture.Seed(temp.Lake);
+
+        var embedded = await temp.Lake.Search.CreateIndexer().RunAsync(2, null, CancellationToken.None, limit: 3);
+
+        Assert.Equal(3, embedded);
+        Assert.Equal(SearchFixture.TextRecords - 3, await temp.Lake.Search.Index.CountPendingEmbeddingsAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Paraphrase_FindsTrailWalk()
     {
         await using var temp = await TempLake.CreateAsync();
