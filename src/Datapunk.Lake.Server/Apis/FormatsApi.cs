@@ -8,7 +8,7 @@ public static class FormatsApi
     public static IEndpointRouteBuilder MapFormatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/formats", (Lake lake) => TypedResults.Ok(new FormatList(
-            lake.Formats.Importers.Select(i => new FormatView(i.Format, i.Version, i.Description, i.ExamplePath)).ToList())))
+            lake.Formats.Formats.Select(f => new FormatView(f.Format, f.Version, f.Description, f.ExamplePath)).ToList())))
             .FiltersByTokenScope();
         return app;
     }

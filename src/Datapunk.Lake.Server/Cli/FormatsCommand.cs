@@ -10,10 +10,10 @@ internal static class FormatsCommand
         var command = new Command("formats", "List every recognised export format with an example path.");
         command.SetAction(_ =>
         {
-            foreach (var importer in KnownFormats.CreateRegistry().Importers)
+            foreach (var format in KnownFormats.CreateRegistry().Formats)
             {
-                Console.WriteLine($"{importer.Format,-44} {importer.ExamplePath}");
-                Console.WriteLine($"{"",-44} {importer.Description}");
+                Console.WriteLine($"{format.Format,-44} {format.ExamplePath}");
+                Console.WriteLine($"{"",-44} {format.Description}");
             }
 
             return 0;

@@ -326,7 +326,7 @@ public sealed class ImportEngine
                 var blob = await restorer.StoreOriginalAsync(export, original, cancellationToken);
                 if (blob.Created)
                 {
-                    run.Job.Update(s => s with { FilesStored = s.FilesStored + 1 });
+                    run.CountStoredBlob(blob.Sha256);
                 }
 
                 await FinishFileAsync(run, new ImportFileReport(run.NextSequence(), original.Path, original.Sha256, original.Size, ExportArchive.OriginalFormat, FileOutcome.Kept, 0, 0,
@@ -347,6 +347,7 @@ public sealed class ImportEngine
             if (added == 0 && duplicates == 0 && tombstoned > 0)
             {
                 var removed = await _store.RemoveUnreferencedBlobsAsync(run.Job.Id, originals, _blobs, CancellationToken.None, ignoreOwnFileReports: true);
+                run.UncountRemovedBlobs(removed);
                 if (removed.Contains(sha256, StringComparer.Ordinal))
                 {
                     skipped += " The export and its originals were not kept, because none of its records was added; delete with --allow-reimport to import it again.";
@@ -375,7 +376,7 @@ public sealed class ImportEngine
         await _store.RegisterBlobAsync(blob, cancellationToken);
         if (blob.Created)
         {
-            run.Job.Update(s => s with { FilesStored = s.FilesStored + 1 });
+            run.CountStoredBlob(blob.Sha256);
         }
 
         return blob;
@@ -475,6 +476,7 @@ public sealed class ImportEngine
         }
 
         var removed = await _store.RemoveUnreferencedBlobsAsync(run.Job.Id, candidates, _blobs, CancellationToken.None);
+        run.UncountRemovedBlobs(removed);
         if (!originalDeleted || !removed.Contains(report.BlobSha256!, StringComparer.Ordinal))
         {
             return report;
@@ -621,6 +623,7 @@ public sealed class ImportEngine
     private sealed class Run(ImportJob job, IImportObserver observer)
     {
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly HashSet<string> _storedBlobs = new(StringComparer.Ordinal);
         private int _sequence;
 
         public ImportJob Job { get; } = job;
@@ -635,6 +638,32 @@ public sealed class ImportEngine
         private long _fileRecords;
 
         public int NextSequence() => Interlocked.Increment(ref _sequence);
+
+        /// <summary>Counts a blob this import created in <see cref="ImportSummary.FilesStored"/>.</summary>
+        public void CountStoredBlob(string sha256)
+        {
+            lock (_storedBlobs)
+            {
+                _storedBlobs.Add(sha256);
+            }
+
+            Job.Update(s => s with { FilesStored = s.FilesStored + 1 });
+        }
+
+        /// <summary>Takes the blobs this import created and then removed again out of the stored count.</summary>
+        public void UncountRemovedBlobs(IEnumerable<string> removed)
+        {
+            int count;
+            lock (_storedBlobs)
+            {
+                count = removed.Count(_storedBlobs.Remove);
+            }
+
+            if (count > 0)
+            {
+                Job.Update(s => s with { FilesStored = s.FilesStored - count });
+            }
+        }
 
         public void StartFile(string path, long length)
         {

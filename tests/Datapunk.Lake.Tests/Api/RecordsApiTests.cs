@@ -171,6 +171,14 @@ public sealed class RecordsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Formats_ListLakeExport()
+    {
+        var formats = await _app.Client.GetFromJsonAsync<JsonElement>("/v1/formats");
+
+        Assert.Contains(formats.GetProperty("items").EnumerateArray(), f => f.GetProperty("format").GetString() == "datapunk-lake.export");
+    }
+
+    [Fact]
     public async Task HealthReady_IsHealthy()
     {
         var response = await _app.Client.GetAsync("/health/ready");

@@ -24,6 +24,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Formats_ListsLakeExport()
+    {
+        var (exitCode, output, _) = await LakeProcess.RunAsync("formats");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("datapunk-lake.export", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_FileErrorsExitTwo()
     {
         var folder = TempLake.NewDirectory();

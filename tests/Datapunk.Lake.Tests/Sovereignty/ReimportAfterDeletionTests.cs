@@ -56,6 +56,16 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
+    public async Task ReimportAfterDelete_CountsNoStoredFile()
+    {
+        await using var lake = await DeletedMailLakeAsync(allowReimport: false);
+
+        var summary = await lake.ImportTextAsync(MboxPath, OneMailWithAttachment);
+
+        Assert.Equal(0, summary.FilesStored);
+    }
+
+    [Fact]
     public async Task ReimportAfterDelete_KeepsNoAttachment()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: false);
