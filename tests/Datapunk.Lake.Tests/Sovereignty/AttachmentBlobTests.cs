@@ -210,21 +210,67 @@ public sealed class AttachmentBlobTests
 
         var report = await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None);
 
-        Assert.Contains($"Record {first} (2 records in all) links blob {AttachmentSha256} (an attachment or media file), but the blob is not stored.", report.Problems);
+        Assert.Contains($"Record {first} (2 records in all) links blob {AttachmentSha256} (an attachment or media file), but the blob is not stored. It was taken out of {MboxPath}: run lake verify --repair, then import that file again to store the blob anew, or restore it from a backup.", report.Problems);
     }
 
     [Fact]
-    public async Task Verify_AdvisesBackupForDamagedAttachment()
+    public async Task Verify_AdvisesRepairForDamagedAttachment()
     {
         await using var lake = await MailLakeAsync();
-        var path = ((EncryptedBlobStore)lake.Lake.Blobs).PathFor(AttachmentSha256);
-        var bytes = await File.ReadAllBytesAsync(path);
-        bytes[bytes.Length / 2] ^= 0x01;
-        await File.WriteAllBytesAsync(path, bytes);
+        await DamageAsync(lake, AttachmentSha256);
 
         var report = await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None);
 
-        Assert.Contains($"Blob {AttachmentSha256} does not decrypt: its file was changed or damaged. It was taken out of another file (such as a mail attachment), which an import does not parse again, so restore it from a backup.", report.Problems);
+        Assert.Contains($"Blob {AttachmentSha256} does not decrypt: its file was changed or damaged. It was taken out of {MboxPath}: run lake verify --repair, then import that file again to store the blob anew, or restore it from a backup.", report.Problems);
+    }
+
+    [Fact]
+    public async Task RepairAndReimport_RestoresDamagedAttachment()
+    {
+        await using var lake = await MailLakeAsync();
+        await DamageAsync(lake, AttachmentSha256);
+
+        var repair = await lake.Lake.Control.Verifier.VerifyAsync(repair: true, CancellationToken.None);
+        var summary = await lake.ImportTextAsync(MboxPath, TwoMailsSharingAttachment);
+        var after = await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None);
+
+        Assert.Contains($"Marked {MboxPath} to be parsed again: import it again to store blob {AttachmentSha256} anew.", repair.Repairs);
+        Assert.Equal(0, summary.RecordsAdded);
+        Assert.Equal(2, summary.Duplicates);
+        Assert.Equal(AttachmentText, await ReadTextAsync(lake, AttachmentSha256));
+        Assert.Empty(after.Problems);
+    }
+
+    [Fact]
+    public async Task RepairAndReimport_RestoresMissingAttachment()
+    {
+        await using var lake = await MailLakeAsync();
+        File.Delete(((EncryptedBlobStore)lake.Lake.Blobs).PathFor(AttachmentSha256));
+
+        await lake.Lake.Control.Verifier.VerifyAsync(repair: true, CancellationToken.None);
+        await lake.ImportTextAsync(MboxPath, TwoMailsSharingAttachment);
+
+        Assert.Equal(AttachmentText, await ReadTextAsync(lake, AttachmentSha256));
+    }
+
+    [Fact]
+    public async Task Reimport_WithoutRepairLeavesAttachmentDamaged()
+    {
+        await using var lake = await MailLakeAsync();
+        await DamageAsync(lake, AttachmentSha256);
+
+        await lake.ImportTextAsync(MboxPath, TwoMailsSharingAttachment);
+        var report = await lake.Lake.Control.Verifier.VerifyAsync(repair: false, CancellationToken.None);
+
+        Assert.Contains(report.Problems, p => p.StartsWith($"Blob {AttachmentSha256} does not decrypt", StringComparison.Ordinal));
+    }
+
+    private static async Task DamageAsync(TempLake lake, string sha256)
+    {
+        var path = ((EncryptedBlobStore)lake.Lake.Blobs).PathFor(sha256);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes);
     }
 
     [Fact]

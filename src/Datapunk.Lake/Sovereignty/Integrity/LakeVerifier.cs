@@ -12,8 +12,9 @@ namespace Datapunk.Lake.Sovereignty.Integrity;
 /// </summary>
 /// <remarks>
 /// A repair fixes only what loses nothing: it registers blob files that have a key but no row, removes stale
-/// temporary files and recounts the dataset counters. It never deletes a blob file, a blob key or a record, and
-/// never touches the audit log. The key of a blob whose file is missing is kept (a key is small), so a file
+/// temporary files, recounts the dataset counters, and removes the parsed mark of a file whose attachment or
+/// media blob is damaged or missing, so that importing the file again stores the blob anew. It never deletes a
+/// blob file, a blob key or a record, and never touches the audit log. The key of a blob whose file is missing is kept (a key is small), so a file
 /// restored from a backup reads again.
 /// </remarks>
 public sealed class LakeVerifier
@@ -57,11 +58,13 @@ public sealed class LakeVerifier
             }
 
             var actual = await HashAsync(sha256, cancellationToken);
-            if (actual is null)
+            if (actual is null && IsImportedFile(sha256))
             {
-                problems.Add(IsImportedFile(sha256)
-                    ? $"Blob {sha256} does not decrypt: its file was changed or damaged. Import the original file again, which replaces the file, or restore it from a backup."
-                    : $"Blob {sha256} does not decrypt: its file was changed or damaged. It was taken out of another file (such as a mail attachment), which an import does not parse again, so restore it from a backup.");
+                problems.Add($"Blob {sha256} does not decrypt: its file was changed or damaged. Import the original file again, which replaces the file, or restore it from a backup.");
+            }
+            else if (actual is null)
+            {
+                problems.Add($"Blob {sha256} does not decrypt: its file was changed or damaged. {ReparseLinkingFiles(sha256, files, keyed, repair, repairs)}");
             }
             else if (!string.Equals(actual, sha256, StringComparison.Ordinal))
             {
@@ -104,7 +107,7 @@ public sealed class LakeVerifier
         foreach (var sha256 in linked.Where(s => !files.Contains(s) || !keyed.Contains(s)).Order(StringComparer.Ordinal))
         {
             var (count, firstId) = RecordsLinking(sha256);
-            problems.Add($"Record {firstId} ({count} records in all) links blob {sha256} (an attachment or media file), but the blob is not stored.");
+            problems.Add($"Record {firstId} ({count} records in all) links blob {sha256} (an attachment or media file), but the blob is not stored. {ReparseLinkingFiles(sha256, files, keyed, repair, repairs)}");
         }
 
         if (repair)
@@ -124,6 +127,53 @@ public sealed class LakeVerifier
         }
 
         return new IntegrityReport(checkedBlobs, problems, repairs, recordsChecked, _audit.Verify());
+    }
+
+    /// <summary>
+    /// Returns the advice for a blob taken out of another file, such as a mail attachment. An import does not parse
+    /// a file again once it is parsed, so the repair removes the parsed mark of each intact file whose records link
+    /// the blob. Importing that file again then parses it, adds no record twice and stores the blob anew.
+    /// </summary>
+    private string ReparseLinkingFiles(string sha256, HashSet<string> files, HashSet<string> keyed, bool repair, List<string> repairs)
+    {
+        var sources = FilesLinking(sha256).Where(f => files.Contains(f.Sha256) && keyed.Contains(f.Sha256)).ToList();
+        if (sources.Count == 0)
+        {
+            return "It was taken out of another file (such as a mail attachment) that is not stored either, so restore it from a backup.";
+        }
+
+        var paths = string.Join(", ", sources.Select(f => f.Path).Distinct(StringComparer.Ordinal));
+        if (!repair)
+        {
+            return $"It was taken out of {paths}: run lake verify --repair, then import that file again to store the blob anew, or restore it from a backup.";
+        }
+
+        foreach (var (source, _) in sources)
+        {
+            Execute("DELETE FROM parsed_files WHERE blob_sha256 = $sha", source, null);
+        }
+
+        repairs.Add($"Marked {paths} to be parsed again: import it again to store blob {sha256} anew.");
+        return $"It was taken out of {paths}, which the next import of that file parses again.";
+    }
+
+    private List<(string Sha256, string Path)> FilesLinking(string sha256)
+    {
+        using var connection = _store.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT DISTINCT r.blob_sha256, r.path FROM record_blob_links l JOIN records r ON r.seq = l.seq
+            WHERE l.blob_sha256 = $sha ORDER BY r.path
+            """;
+        command.Parameters.AddWithValue("$sha", sha256);
+        using var reader = command.ExecuteReader();
+        var sources = new List<(string, string)>();
+        while (reader.Read())
+        {
+            sources.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return sources;
     }
 
     private string MissingFileAdvice(string sha256) =>
