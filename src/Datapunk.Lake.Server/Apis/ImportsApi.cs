@@ -111,7 +111,7 @@ public sealed record ImportView(
         summary.FinishedAt,
         summary.SourceBlob,
         new ImportProgress(summary.BytesDone, summary.BytesTotal, summary.FilesDone, summary.RecordsAdded, summary.CurrentFile),
-        new ImportCounts(summary.FilesStored, summary.FilesParsed, summary.FilesUnchanged, summary.FilesKept, summary.Errors, summary.RecordsAdded, summary.Duplicates),
+        new ImportCounts(summary.FilesStored, summary.FilesParsed, summary.FilesUnchanged, summary.FilesKept, summary.Errors, summary.RecordsAdded, summary.Duplicates, summary.SkippedDeleted),
         files?.Where(f => f.Outcome == FileOutcome.Parsed && f.Format is not null && !f.Format.StartsWith("archive.", StringComparison.Ordinal))
             .GroupBy(f => f.Format!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
@@ -122,4 +122,5 @@ public sealed record ImportView(
 /// <param name="CurrentFile">The file being parsed now: bytes and records read so far, committed when the file ends.</param>
 public sealed record ImportProgress(long Bytes, long BytesTotal, int Files, long Records, FileProgress? CurrentFile);
 
-public sealed record ImportCounts(int FilesStored, int FilesParsed, int FilesUnchanged, int FilesKept, int Errors, long RecordsAdded, long DuplicatesSkipped);
+/// <param name="DeletedSkipped">Records left out because a deletion before this import left a tombstone for them.</param>
+public sealed record ImportCounts(int FilesStored, int FilesParsed, int FilesUnchanged, int FilesKept, int Errors, long RecordsAdded, long DuplicatesSkipped, long DeletedSkipped);

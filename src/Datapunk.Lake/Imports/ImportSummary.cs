@@ -41,10 +41,7 @@ public sealed record ImportSummary
 
     public long Duplicates { get; init; }
 
-    /// <summary>
-    /// Records skipped because a deletion left a tombstone for them, counted while the import runs.
-    /// </summary>
-    /// <remarks>NOTE: not stored in the imports table, so an import read back from the database shows 0.</remarks>
+    /// <summary>Records skipped because a deletion left a tombstone for them.</summary>
     public long SkippedDeleted { get; init; }
 
     /// <summary>The file being parsed now, while the import runs; its records are not counted until it commits.</summary>

@@ -56,6 +56,17 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
+    public async Task ReimportAfterDelete_StoresSkippedCount()
+    {
+        await using var lake = await DeletedMailLakeAsync(allowReimport: false);
+
+        var summary = await lake.ImportTextAsync(MboxPath, OneMailWithAttachment);
+        var stored = await lake.Lake.Records.GetImportAsync(summary.Id, CancellationToken.None);
+
+        Assert.Equal(1, stored!.SkippedDeleted);
+    }
+
+    [Fact]
     public async Task ReimportAfterDelete_CountsNoStoredFile()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: false);

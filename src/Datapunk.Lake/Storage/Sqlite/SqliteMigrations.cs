@@ -370,5 +370,11 @@ internal static class SqliteMigrations
         new(16, "place-areas", """
             CREATE INDEX records_by_area ON records (cell >> 34, start_ms, seq, lat, lon, cell) WHERE cell IS NOT NULL;
             """),
+
+        // The records an import skipped because a deletion's tombstone named them, kept so that lake imports and
+        // /v1/imports report them after the import ends.
+        new(17, "import-skipped-deleted", """
+            ALTER TABLE imports ADD COLUMN skipped_deleted INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -267,7 +267,7 @@ public sealed class SqliteRecordStore : IRecordStore
             UPDATE imports SET state = $state, started_ms = $started, finished_ms = $finished, source_blob = $blob,
                 bytes_total = $bytesTotal, bytes_done = $bytesDone, files_done = $filesDone, files_stored = $filesStored,
                 files_parsed = $filesParsed, files_unchanged = $filesUnchanged, files_kept = $filesKept, errors = $errors,
-                records_added = $records, duplicates = $duplicates, message = $message
+                records_added = $records, duplicates = $duplicates, skipped_deleted = $skippedDeleted, message = $message
             WHERE id = $id
             """;
         command.Parameters.AddWithValue("$id", import.Id);
@@ -285,6 +285,7 @@ public sealed class SqliteRecordStore : IRecordStore
         command.Parameters.AddWithValue("$errors", import.Errors);
         command.Parameters.AddWithValue("$records", import.RecordsAdded);
         command.Parameters.AddWithValue("$duplicates", import.Duplicates);
+        command.Parameters.AddWithValue("$skippedDeleted", import.SkippedDeleted);
         command.Parameters.AddWithValue("$message", (object?)import.Message ?? DBNull.Value);
         command.ExecuteNonQuery();
         return Task.CompletedTask;
@@ -563,7 +564,8 @@ public sealed class SqliteRecordStore : IRecordStore
 
     private const string ImportColumns = """
         id, source, account, state, created_ms, started_ms, finished_ms, source_blob, bytes_total, bytes_done,
-        files_done, files_stored, files_parsed, files_unchanged, files_kept, errors, records_added, duplicates, message
+        files_done, files_stored, files_parsed, files_unchanged, files_kept, errors, records_added, duplicates, message,
+        skipped_deleted
         """;
 
     internal const string RecordColumns = """
@@ -596,6 +598,7 @@ public sealed class SqliteRecordStore : IRecordStore
         RecordsAdded = reader.GetInt64(16),
         Duplicates = reader.GetInt64(17),
         Message = reader.IsDBNull(18) ? null : reader.GetString(18),
+        SkippedDeleted = reader.GetInt64(19),
     };
 
     internal static LakeRecord ReadRecord(SqliteDataReader reader)
