@@ -26,7 +26,7 @@ internal static class PlaceCell
     /// </summary>
     public const int AreaBitsPerAxis = 17;
 
-    /// <summary>The shift from a cell code to its area code; SQL writes it as <c>cell &gt;&gt; 34</c>.</summary>
+    /// <summary>The shift from a cell code to its area code, written <c>cell &gt;&gt; 34</c> in SQL.</summary>
     public const int AreaShift = 2 * AreaBitsPerAxis;
 
     private const long AxisMax = (1L << BitsPerAxis) - 1;

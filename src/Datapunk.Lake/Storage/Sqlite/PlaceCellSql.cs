@@ -44,7 +44,7 @@ internal static class PlaceCellSql
 
     /// <summary>
     /// Returns the areas whose entries of <c>records_by_area</c> give the box's records in time order, or null when
-    /// the box is better served by sorting its entries of <c>records_by_cell</c>: when it holds fewer than
+    /// the box is better served by sorting its entries of <c>records_by_cell</c>: when it contains fewer than
     /// <paramref name="dense"/> points, or overlaps more than <paramref name="maxAreas"/> areas.
     /// </summary>
     /// <remarks>
