@@ -37,5 +37,6 @@ run "+ by dataset" "CREATE INDEX i ON records (dataset, start_ms);"
 run "+ by blob" "CREATE INDEX i ON records (blob_sha256);"
 run "+ by import" "CREATE INDEX i ON records (import_id);"
 run "+ cell index" "CREATE INDEX i ON records (cell, lat, lon, start_ms) WHERE cell IS NOT NULL;"
+run "+ area index (migration 16)" "CREATE INDEX i ON records (cell >> 34, start_ms, seq, lat, lon, cell) WHERE cell IS NOT NULL;"
 run "+ R*Tree (before migration 13)" "CREATE VIRTUAL TABLE records_place USING rtree (seq, min_lat, max_lat, min_lon, max_lon);" \
     "INSERT INTO records_place SELECT seq, lat, lat, lon, lon FROM main.records WHERE lat IS NOT NULL;"
