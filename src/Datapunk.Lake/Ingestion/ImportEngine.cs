@@ -109,6 +109,12 @@ public sealed class ImportEngine
     {
         if (source.BlobSha256 is { } sha)
         {
+            if (run.Job.Summary.FilesStored > 0)
+            {
+                // The upload stored this blob and counted it before the import began.
+                run.AdoptStoredBlob(sha);
+            }
+
             await ImportStoredAsync(run, sha, source.DisplayName, topLevel: true, cancellationToken);
             return;
         }
@@ -211,6 +217,7 @@ public sealed class ImportEngine
             _ => ArchiveReaders.ReadTar(counting),
         };
 
+        var before = run.Job.Summary;
         var entryCount = 0;
         try
         {
@@ -230,8 +237,50 @@ public sealed class ImportEngine
             archiveReport = archiveReport with { Outcome = FileOutcome.Error, Message = exception.Message, Position = exception.Position };
         }
 
+        if (archiveReport.Outcome == FileOutcome.Parsed && OnlyDeletedRecords(before, run.Job.Summary)
+            && await RemoveArchiveAsync(run, archiveSha))
+        {
+            archiveReport = archiveReport with
+            {
+                Message = "The archive was not kept, because every record in it was deleted before; delete with --allow-reimport to import it again.",
+            };
+        }
+
         await FinishFileAsync(run, archiveReport, cancellationToken);
         run.Job.Update(s => s with { BytesDone = s.BytesDone + archiveLength });
+    }
+
+    /// <summary>
+    /// True when the files of an archive gave only records that a deletion had tombstoned: nothing added, no
+    /// duplicate, no file kept unparsed, unchanged or in error.
+    /// </summary>
+    private static bool OnlyDeletedRecords(ImportSummary before, ImportSummary after) =>
+        after.SkippedDeleted > before.SkippedDeleted
+        && after.RecordsAdded == before.RecordsAdded
+        && after.Duplicates == before.Duplicates
+        && after.FilesKept == before.FilesKept
+        && after.FilesUnchanged == before.FilesUnchanged
+        && after.Errors == before.Errors;
+
+    /// <summary>
+    /// Removes an archive whose every record was deleted before, so that importing a deleted export again leaves
+    /// no readable copy of it. Returns false when something else still references the archive.
+    /// </summary>
+    private async Task<bool> RemoveArchiveAsync(Run run, string archiveSha)
+    {
+        var removed = await _store.RemoveUnreferencedBlobsAsync(run.Job.Id, [archiveSha], _blobs, CancellationToken.None, ignoreOwnFileReports: true);
+        run.UncountRemovedBlobs(removed);
+        if (removed.Count == 0)
+        {
+            return false;
+        }
+
+        if (run.Job.Summary.SourceBlob == archiveSha)
+        {
+            run.Job.Update(s => s with { SourceBlob = null });
+        }
+
+        return true;
     }
 
     private async Task ImportEntryAsync(Run run, ArchiveEntry entry, int index, ArchiveKind kind, CountingStream archive, CancellationToken cancellationToken)
@@ -648,6 +697,15 @@ public sealed class ImportEngine
             }
 
             Job.Update(s => s with { FilesStored = s.FilesStored + 1 });
+        }
+
+        /// <summary>Remembers a blob that was counted as stored before the import began (an upload).</summary>
+        public void AdoptStoredBlob(string sha256)
+        {
+            lock (_storedBlobs)
+            {
+                _storedBlobs.Add(sha256);
+            }
         }
 
         /// <summary>Takes the blobs this import created and then removed again out of the stored count.</summary>

@@ -67,6 +67,38 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
+    public async Task ArchiveReimportAfterDelete_KeepsNoArchive()
+    {
+        await using var lake = await DeletedMailLakeAsync(allowReimport: false);
+        var zipBytes = Fixtures.Zip((MboxPath, OneMailWithAttachment));
+        var zip = Path.Combine(TempLake.NewDirectory(), "takeout.zip");
+        await File.WriteAllBytesAsync(zip, zipBytes);
+
+        var summary = await lake.ImportAsync(zip);
+        SqliteConnection.ClearAllPools();
+
+        Assert.Equal(1, summary.SkippedDeleted);
+        Assert.Equal(0, summary.FilesStored);
+        Assert.Null(summary.SourceBlob);
+        Assert.False(File.Exists(((EncryptedBlobStore)lake.Lake.Blobs).PathFor(Sha256(zipBytes))));
+        Assert.Equal([], FilesContaining(lake.Directory, Encoding.UTF8.GetBytes(AttachmentText)));
+    }
+
+    [Fact]
+    public async Task UploadAfterDelete_KeepsNoMboxBlob()
+    {
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal(1, (await app.TempLake.ImportTextAsync(MboxPath, OneMailWithAttachment)).RecordsAdded);
+        await app.Lake.Control.Deletion.DeleteAsync(new DeletionRequest(Dataset: MailDataset), scope: null, CancellationToken.None);
+
+        var import = await app.ImportAndWaitAsync(Encoding.UTF8.GetBytes(OneMailWithAttachment), "mail.mbox");
+        SqliteConnection.ClearAllPools();
+
+        Assert.Equal(0, import.GetProperty("counts").GetProperty("filesStored").GetInt32());
+        Assert.False(File.Exists(((EncryptedBlobStore)app.Lake.Blobs).PathFor(MboxSha256)));
+    }
+
+    [Fact]
     public async Task ReimportAfterDelete_CountsNoStoredFile()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: false);
