@@ -1,9 +1,10 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 
 namespace Datapunk.Lake.Server.Cli;
 
 /// <summary>The <c>lake</c> command: one executable for the server and every tool.</summary>
-public static class LakeCommandLine
+public static partial class LakeCommandLine
 {
     /// <summary>The data directory option, shared by every command.</summary>
     public static readonly Option<string?> DataDirectory = new("--data-dir")
@@ -39,9 +40,21 @@ public static class LakeCommandLine
         // System.CommandLine's default handler prints every exception with its stack trace. An invalid setting is the
         // user's to fix, so it gets its one-line message and exit code 2, the code 'lake healthcheck' uses for a bad option.
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Any(e => TypeMismatch().IsMatch(e.Message)))
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(DescribeParseError(error.Message));
+            }
+
+            await Console.Error.WriteLineAsync($"Run 'lake {parsed.CommandResult.Command.Name} --help' for the options.");
+            return 1;
+        }
+
         try
         {
-            return await root.Parse(args).InvokeAsync(invocation);
+            return await parsed.InvokeAsync(invocation);
         }
         catch (InvalidSettingException exception)
         {
@@ -60,6 +73,29 @@ public static class LakeCommandLine
             return 1;
         }
     }
+
+    /// <summary>
+    /// Rewrites System.CommandLine's message for a value of the wrong type, which names the .NET type (such as
+    /// "System.Nullable`1[System.Int64]"), into the kind of value the option takes.
+    /// </summary>
+    internal static string DescribeParseError(string message)
+    {
+        var match = TypeMismatch().Match(message);
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var type = match.Groups["type"].Value;
+        var expected = type.Contains("Int", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Decimal", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Date", StringComparison.Ordinal) || type.Contains("Time", StringComparison.Ordinal) ? "a date or time"
+            : "a valid value";
+        return $"Invalid value '{match.Groups["value"].Value}' for {match.Groups["option"].Value}: expected {expected}.";
+    }
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>.*)' as expected type '(?<type>.*)'\.?$")]
+    private static partial Regex TypeMismatch();
 
     /// <summary>Opens the lake in the data directory chosen by option or environment.</summary>
     public static Task<Lake> OpenLakeAsync(ParseResult result, string? account, CancellationToken cancellationToken)

@@ -33,6 +33,16 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Embed_NonNumericLimitNamesValue()
+    {
+        var (exitCode, _, error) = await LakeProcess.RunAsync("embed", "--limit", "abc", "--data-dir", TempLake.NewDirectory());
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Invalid value 'abc' for --limit: expected a whole number.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_FileErrorsExitTwo()
     {
         var folder = TempLake.NewDirectory();
