@@ -48,7 +48,7 @@ public static partial class LakeCommandLine
                 await Console.Error.WriteLineAsync(DescribeParseError(error.Message));
             }
 
-            await Console.Error.WriteLineAsync($"Run 'lake {parsed.CommandResult.Command.Name} --help' for the options.");
+            await Console.Error.WriteLineAsync($"Run 'lake {CommandPath(parsed.CommandResult)} --help' for the options.");
             return 1;
         }
 
@@ -92,6 +92,18 @@ public static partial class LakeCommandLine
             : type.Contains("Date", StringComparison.Ordinal) || type.Contains("Time", StringComparison.Ordinal) ? "a date or time"
             : "a valid value";
         return $"Invalid value '{match.Groups["value"].Value}' for {match.Groups["option"].Value}: expected {expected}.";
+    }
+
+    /// <summary>Returns the names of a subcommand and its parents below the root, such as "token create".</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new List<string>();
+        for (var current = command; current.Parent is System.CommandLine.Parsing.CommandResult parent; current = parent)
+        {
+            names.Insert(0, current.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>.*)' as expected type '(?<type>.*)'\.?$")]

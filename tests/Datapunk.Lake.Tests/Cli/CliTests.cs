@@ -43,6 +43,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Retention_NonNumericAgeNamesSubcommandHelp()
+    {
+        var (exitCode, _, error) = await LakeProcess.RunAsync("retention", "set", "--max-age-days", "x", "--data-dir", TempLake.NewDirectory());
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Run 'lake retention set --help' for the options.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_FileErrorsExitTwo()
     {
         var folder = TempLake.NewDirectory();
