@@ -20,6 +20,7 @@ internal sealed class ConsoleImportObserver(TextWriter output, bool quiet) : IIm
 
         var detail = report.Outcome switch
         {
+            FileOutcome.Parsed when report.Format?.StartsWith("archive.", StringComparison.Ordinal) == true && report.Message is not null => $"{report.Format}. {report.Message}",
             FileOutcome.Parsed when report.Format?.StartsWith("archive.", StringComparison.Ordinal) == true => report.Format,
             FileOutcome.Parsed when report.Message is not null => string.Create(CultureInfo.InvariantCulture, $"{report.Format}: {report.RecordsAdded:N0} records added, {report.Duplicates:N0} duplicates. {report.Message}"),
             FileOutcome.Parsed => string.Create(CultureInfo.InvariantCulture, $"{report.Format}: {report.RecordsAdded:N0} records added, {report.Duplicates:N0} duplicates"),

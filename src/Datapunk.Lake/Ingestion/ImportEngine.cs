@@ -252,15 +252,14 @@ public sealed class ImportEngine
 
     /// <summary>
     /// True when the files of an archive gave only records that a deletion had tombstoned: nothing added, no
-    /// duplicate, no file kept unparsed, unchanged or in error.
+    /// duplicate and no file already imported, so no record in the lake comes from the archive. Files kept
+    /// unparsed (such as Takeout's archive_browser.html) do not count, because each is stored as a blob of its own.
     /// </summary>
     private static bool OnlyDeletedRecords(ImportSummary before, ImportSummary after) =>
         after.SkippedDeleted > before.SkippedDeleted
         && after.RecordsAdded == before.RecordsAdded
         && after.Duplicates == before.Duplicates
-        && after.FilesKept == before.FilesKept
-        && after.FilesUnchanged == before.FilesUnchanged
-        && after.Errors == before.Errors;
+        && after.FilesUnchanged == before.FilesUnchanged;
 
     /// <summary>
     /// Removes an archive whose every record was deleted before, so that importing a deleted export again leaves

@@ -24,6 +24,12 @@ public sealed partial class ReimportAfterDeletionTests
         Fixtures.MailWithAttachment("1591985461185485800", "minutes@example.com", new DateTimeOffset(2021, 3, 2, 10, 0, 0, TimeSpan.FromHours(1)),
             "Ana <ana@example.com>", "owner@example.com", "Minutes", "The minutes are attached.", "minutes.bin", AttachmentText);
 
+    private const string KeepNote = """
+        {"color": "DEFAULT", "isTrashed": false, "isPinned": false, "isArchived": false,
+         "textContent": "Water the plants", "title": "Plants",
+         "userEditedTimestampUsec": 1690866308447000, "createdTimestampUsec": 1690372692755123}
+        """;
+
     private static readonly string AttachmentSha256 = Sha256(Encoding.UTF8.GetBytes(AttachmentText));
 
     private static readonly string MboxSha256 = Sha256(Encoding.UTF8.GetBytes(OneMailWithAttachment));
@@ -70,7 +76,7 @@ public sealed partial class ReimportAfterDeletionTests
     public async Task ArchiveReimportAfterDelete_KeepsNoArchive()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: false);
-        var zipBytes = Fixtures.Zip((MboxPath, OneMailWithAttachment));
+        var zipBytes = Fixtures.Zip((MboxPath, OneMailWithAttachment), ("Takeout/archive_browser.html", "<html><body>Your Takeout</body></html>"));
         var zip = Path.Combine(TempLake.NewDirectory(), "takeout.zip");
         await File.WriteAllBytesAsync(zip, zipBytes);
 
@@ -78,10 +84,41 @@ public sealed partial class ReimportAfterDeletionTests
         SqliteConnection.ClearAllPools();
 
         Assert.Equal(1, summary.SkippedDeleted);
-        Assert.Equal(0, summary.FilesStored);
+        Assert.Equal(1, summary.FilesStored);
+        Assert.Equal(1, summary.FilesKept);
         Assert.Null(summary.SourceBlob);
         Assert.False(File.Exists(((EncryptedBlobStore)lake.Lake.Blobs).PathFor(Sha256(zipBytes))));
         Assert.Equal([], FilesContaining(lake.Directory, Encoding.UTF8.GetBytes(AttachmentText)));
+    }
+
+    [Fact]
+    public async Task Cli_ArchiveReimportAfterDeleteSaysNotKept()
+    {
+        var directory = TempLake.NewDirectory();
+        var zip = Path.Combine(TempLake.NewDirectory(), "takeout.zip");
+        await File.WriteAllBytesAsync(zip, Fixtures.Zip((MboxPath, OneMailWithAttachment)));
+        Assert.Equal(0, (await LakeProcess.RunAsync("ingest", zip, "--data-dir", directory, "--quiet")).ExitCode);
+        Assert.Equal(0, (await LakeProcess.RunAsync("delete", "--dataset", MailDataset, "--data-dir", directory)).ExitCode);
+
+        var reimport = await LakeProcess.RunAsync("ingest", zip, "--data-dir", directory);
+
+        Assert.Contains("takeout.zip  (archive.zip. The archive was not kept, because every record in it was deleted before", reimport.Error, StringComparison.Ordinal);
+        Assert.Contains("files stored (new blobs):  0", reimport.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ArchiveReimportAfterPartialDelete_KeepsArchive()
+    {
+        await using var lake = await DeletedMailLakeAsync(allowReimport: false);
+        var zipBytes = Fixtures.Zip((MboxPath, OneMailWithAttachment), ("Takeout/Keep/note.json", KeepNote));
+        var zip = Path.Combine(TempLake.NewDirectory(), "takeout.zip");
+        await File.WriteAllBytesAsync(zip, zipBytes);
+
+        var summary = await lake.ImportAsync(zip);
+
+        Assert.Equal(1, summary.SkippedDeleted);
+        Assert.Equal(1, summary.RecordsAdded);
+        Assert.True(await lake.Lake.Blobs.ExistsAsync(Sha256(zipBytes), CancellationToken.None));
     }
 
     [Fact]
