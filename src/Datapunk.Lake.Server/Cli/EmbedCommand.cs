@@ -41,6 +41,12 @@ internal static class EmbedCommand
             audit.Result = string.Create(CultureInfo.InvariantCulture, $"{count} records embedded");
             var seconds = stopwatch.Elapsed.TotalSeconds;
             Console.Error.WriteLine();
+            if (count == 0)
+            {
+                Console.WriteLine("Nothing to embed: every text record has an embedding.");
+                return 0;
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Embedded {count} records in {seconds:0.0} s ({(seconds > 0 ? count / seconds : 0):0} per second, including the model load)."));
             return 0;

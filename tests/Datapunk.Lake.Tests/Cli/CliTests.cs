@@ -52,6 +52,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Embed_EmptyLakeSaysNothingToEmbed()
+    {
+        var (exitCode, output, _) = await LakeProcess.RunAsync("embed", "--data-dir", TempLake.NewDirectory());
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Nothing to embed: every text record has an embedding.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_FileErrorsExitTwo()
     {
         var folder = TempLake.NewDirectory();

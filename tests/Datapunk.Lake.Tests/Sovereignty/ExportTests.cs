@@ -48,4 +48,32 @@ public sealed class ExportTests
         Assert.DoesNotContain(OwnerFixtures.SecretText, text);
         Assert.Contains(OwnerFixtures.KeptText, text);
     }
+
+    [Fact]
+    public async Task ExportAll_CountsDatasetsAndImports()
+    {
+        await using var lake = await TempLake.CreateAsync();
+        await OwnerFixtures.ImportAsync(lake.Lake, "owner", OwnerFixtures.SecretRecordsJson);
+        await OwnerFixtures.ImportAsync(lake.Lake, "keeper", OwnerFixtures.KeptRecordsJson);
+        using var zipBytes = new MemoryStream();
+
+        var summary = await lake.Lake.Control.Exporter.ExportAsync(zipBytes, new ExportFilter(), CancellationToken.None);
+
+        Assert.Equal(2, summary.Datasets);
+        Assert.Equal(2, summary.Imports);
+    }
+
+    [Fact]
+    public async Task ExportByDataset_CountsItsImport()
+    {
+        await using var lake = await TempLake.CreateAsync();
+        await OwnerFixtures.ImportAsync(lake.Lake, "owner", OwnerFixtures.SecretRecordsJson);
+        await OwnerFixtures.ImportAsync(lake.Lake, "keeper", OwnerFixtures.KeptRecordsJson);
+        using var zipBytes = new MemoryStream();
+
+        var summary = await lake.Lake.Control.Exporter.ExportAsync(zipBytes, new ExportFilter { Datasets = [OwnerFixtures.KeeperDataset] }, CancellationToken.None);
+
+        Assert.Equal(1, summary.Datasets);
+        Assert.Equal(1, summary.Imports);
+    }
 }

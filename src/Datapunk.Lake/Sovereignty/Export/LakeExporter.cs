@@ -49,6 +49,8 @@ public sealed class LakeExporter
         var blobs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var importIds = new SortedSet<string>(StringComparer.Ordinal);
         var datasetNames = new SortedSet<string>(StringComparer.Ordinal);
+        int datasetCount;
+        int importCount;
         var linked = new SortedSet<string>(StringComparer.Ordinal);
 
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -108,6 +110,7 @@ public sealed class LakeExporter
                 .Where(d => everything || datasetNames.Contains(d.Name))
                 .ToList();
             await WriteEntryAsync(zip, ExportArchive.DatasetsEntry, manifest, stream => JsonSerializer.SerializeAsync(stream, datasets, Json, cancellationToken), cancellationToken);
+            datasetCount = datasets.Count;
 
             var imports = new List<object>();
             foreach (var import in await _store.ListImportsAsync(int.MaxValue, cancellationToken))
@@ -119,6 +122,7 @@ public sealed class LakeExporter
             }
 
             await WriteEntryAsync(zip, ExportArchive.ImportsEntry, manifest, stream => JsonSerializer.SerializeAsync(stream, imports, Json, cancellationToken), cancellationToken);
+            importCount = imports.Count;
 
             var manifestDocument = new JsonObject
             {
@@ -134,7 +138,9 @@ public sealed class LakeExporter
             await manifestStream.WriteAsync(Encoding.UTF8.GetBytes(manifestDocument.ToJsonString(new JsonSerializerOptions { WriteIndented = true })), cancellationToken);
         }
 
-        var summary = new ExportSummary(records, blobs.Count, datasetNames.Count, importIds.Count);
+        // The counts are of what datasets.json and imports.json list: an export of everything names no dataset or
+        // import in its filter, so datasetNames and importIds stay empty for it.
+        var summary = new ExportSummary(records, blobs.Count, datasetCount, importCount);
         _audit.Append(scope?.TokenId, "export", DescribeFilter(filter),
             string.Create(CultureInfo.InvariantCulture, $"ok: {summary.Records} records, {summary.Originals} originals"));
         return summary;
