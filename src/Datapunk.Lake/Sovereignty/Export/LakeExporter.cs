@@ -138,8 +138,8 @@ public sealed class LakeExporter
             await manifestStream.WriteAsync(Encoding.UTF8.GetBytes(manifestDocument.ToJsonString(new JsonSerializerOptions { WriteIndented = true })), cancellationToken);
         }
 
-        // The counts are of what datasets.json and imports.json list: an export of everything names no dataset or
-        // import in its filter, so datasetNames and importIds stay empty for it.
+        // The counts are of what datasets.json and imports.json list. An export of everything lists every import,
+        // also one with no record left after a deletion, which the record loop above never sees.
         var summary = new ExportSummary(records, blobs.Count, datasetCount, importCount);
         _audit.Append(scope?.TokenId, "export", DescribeFilter(filter),
             string.Create(CultureInfo.InvariantCulture, $"ok: {summary.Records} records, {summary.Originals} originals"));
