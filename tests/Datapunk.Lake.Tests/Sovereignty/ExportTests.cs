@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Datapunk.Lake.Sovereignty.Deletion;
 using Datapunk.Lake.Sovereignty.Export;
 using Datapunk.Lake.Tests.Support;
 
@@ -50,17 +51,23 @@ public sealed class ExportTests
     }
 
     [Fact]
-    public async Task ExportAll_CountsDatasetsAndImports()
+    public async Task ExportAll_CountsImportsWithoutRecords()
     {
         await using var lake = await TempLake.CreateAsync();
         await OwnerFixtures.ImportAsync(lake.Lake, "owner", OwnerFixtures.SecretRecordsJson);
         await OwnerFixtures.ImportAsync(lake.Lake, "keeper", OwnerFixtures.KeptRecordsJson);
+        await lake.Lake.Control.Deletion.DeleteAsync(new DeletionRequest(Dataset: OwnerFixtures.KeeperDataset), scope: null, CancellationToken.None);
         using var zipBytes = new MemoryStream();
 
         var summary = await lake.Lake.Control.Exporter.ExportAsync(zipBytes, new ExportFilter(), CancellationToken.None);
+        zipBytes.Position = 0;
+        using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        using var imports = await JsonDocument.ParseAsync(zip.GetEntry("imports.json")!.Open());
+        using var datasets = await JsonDocument.ParseAsync(zip.GetEntry("datasets.json")!.Open());
 
-        Assert.Equal(2, summary.Datasets);
+        Assert.Equal(2, imports.RootElement.GetArrayLength());
         Assert.Equal(2, summary.Imports);
+        Assert.Equal(datasets.RootElement.GetArrayLength(), summary.Datasets);
     }
 
     [Fact]
