@@ -10,8 +10,8 @@
 #   --work DIR      where generated files and lakes go (default /tmp/lake-bench); deleted at the end
 #   --keep          keep DIR afterwards
 #   --lake DIR      query an existing data directory instead of building one (it is not deleted)
-#   --embed-limit N embed only the first N text records with the model, then give the others copies of those
-#                   vectors (bench/fill-embeddings.sql), so that semantic search scans as many vectors in less time
+#   --embed-limit N embed only the first N text records with the model, and give the others copies of those
+#                   vectors (bench/fill-embeddings.sql). Semantic search then scans as many vectors, in less time.
 # A Records.json kept in DIR from an earlier run with the same --points is used again, and so is DIR/lake-data,
 # the lake of the last import run, as the query lake.
 # smoke: 2,000 points, one run, 1 s of load per endpoint, no embeddings: only checks that nothing crashes.

@@ -43,7 +43,7 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task Retention_NonNumericAgeNamesSubcommandHelp()
+    public async Task Retention_BadAgeNamesSubcommand()
     {
         var (exitCode, _, error) = await LakeProcess.RunAsync("retention", "set", "--max-age-days", "x", "--data-dir", TempLake.NewDirectory());
 

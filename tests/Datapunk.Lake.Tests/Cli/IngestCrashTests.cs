@@ -10,7 +10,7 @@ namespace Datapunk.Lake.Tests.Cli;
 public sealed class IngestCrashTests
 {
     // About 30 MB: long enough that the parse is usually still running when the kill lands, short enough for CI.
-    // On a fast or idle machine the import can commit before the kill arrives; the test then starts over with
+    // On a fast or idle machine the import can commit before the kill arrives. The test then starts over with
     // four times the points, so a late kill makes it slower, not wrong.
     private static readonly int[] Attempts = [140_000, 560_000, 2_240_000];
 

@@ -73,7 +73,7 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
-    public async Task ArchiveReimportAfterDelete_KeepsNoArchive()
+    public async Task DeletedArchive_IsNotKept()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: false);
         var zipBytes = Fixtures.Zip((MboxPath, OneMailWithAttachment), ("Takeout/archive_browser.html", "<html><body>Your Takeout</body></html>"));
@@ -92,7 +92,7 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
-    public async Task Cli_ArchiveReimportAfterDeleteSaysNotKept()
+    public async Task Cli_DeletedArchiveSaysNotKept()
     {
         var directory = TempLake.NewDirectory();
         var zip = Path.Combine(TempLake.NewDirectory(), "takeout.zip");
@@ -107,7 +107,7 @@ public sealed partial class ReimportAfterDeletionTests
     }
 
     [Fact]
-    public async Task ArchiveReimportAfterPartialDelete_KeepsArchive()
+    public async Task PartlyDeletedArchive_IsKept()
     {
         await using var lake = await DeletedMailLakeAsync(allowReimport: false);
         var zipBytes = Fixtures.Zip((MboxPath, OneMailWithAttachment), ("Takeout/Keep/note.json", KeepNote));

@@ -70,7 +70,7 @@ public sealed class PlaceQueryTests
         Assert.Equal(expected, actual);
     }
 
-    // 8,000 points in 0.04° by 0.06°, three to an hour: a box around them holds more than DenseBox points and
+    // 8,000 points in 0.04° by 0.06°, three to an hour: a box around them contains more than DenseBox points and
     // overlaps several areas, so it is read from records_by_area, and points of one time are ordered by seq.
     private static readonly BoundingBox[] DenseBoxes =
     [
@@ -92,7 +92,7 @@ public sealed class PlaceQueryTests
     }
 
     [Fact]
-    public async Task DenseBox_MatchesPlainFilterPageByPage()
+    public async Task DenseBox_MatchesPlainFilter()
     {
         var (store, points) = await SeedAsync(8000, 0.04, 0.06);
 
@@ -119,7 +119,7 @@ public sealed class PlaceQueryTests
     }
 
     [Fact]
-    public void Areas_AreTheCellCodesWithoutTheirLastBits()
+    public void Areas_ContainShiftedCellCode()
     {
         var areas = PlaceCell.Areas(48.84, 48.87, 2.33, 2.37, SqliteRecordStore.MaxBoxAreas)!;
 

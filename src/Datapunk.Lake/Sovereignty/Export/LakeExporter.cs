@@ -139,7 +139,7 @@ public sealed class LakeExporter
         }
 
         // The counts are of what datasets.json and imports.json list. An export of everything lists every import,
-        // also one with no record left after a deletion, which the record loop above never sees.
+        // also one with no record left after a deletion, which the record loop above never reaches.
         var summary = new ExportSummary(records, blobs.Count, datasetCount, importCount);
         _audit.Append(scope?.TokenId, "export", DescribeFilter(filter),
             string.Create(CultureInfo.InvariantCulture, $"ok: {summary.Records} records, {summary.Originals} originals"));

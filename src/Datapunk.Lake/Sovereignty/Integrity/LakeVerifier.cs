@@ -214,22 +214,17 @@ public sealed class LakeVerifier
         return (long)command.ExecuteScalar()! != 0;
     }
 
-    private (long Count, string FirstId) RecordsFrom(string sha256)
-    {
-        using var connection = _store.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), min(id) FROM records WHERE blob_sha256 = $sha";
-        command.Parameters.AddWithValue("$sha", sha256);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetString(1));
-    }
+    private (long Count, string FirstId) RecordsFrom(string sha256) =>
+        CountAndFirstId("SELECT count(*), min(id) FROM records WHERE blob_sha256 = $sha", sha256);
 
-    private (long Count, string FirstId) RecordsLinking(string sha256)
+    private (long Count, string FirstId) RecordsLinking(string sha256) =>
+        CountAndFirstId("SELECT count(*), min(r.id) FROM record_blob_links l JOIN records r ON r.seq = l.seq WHERE l.blob_sha256 = $sha", sha256);
+
+    private (long Count, string FirstId) CountAndFirstId(string sql, string sha256)
     {
         using var connection = _store.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), min(r.id) FROM record_blob_links l JOIN records r ON r.seq = l.seq WHERE l.blob_sha256 = $sha";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$sha", sha256);
         using var reader = command.ExecuteReader();
         reader.Read();

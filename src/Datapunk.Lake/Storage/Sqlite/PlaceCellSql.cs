@@ -49,8 +49,8 @@ internal static class PlaceCellSql
     /// </summary>
     /// <remarks>
     /// A page in time order from the areas reads each area's entries from the start of the range until a page of
-    /// them is inside the box, so it costs little when the box is dense and can read a whole area when the box
-    /// holds few of the area's points. Sorting the cell index's entries costs the number of points in the box.
+    /// them is inside the box. That costs little when the box is dense, and can read a whole area when the box
+    /// contains few of the area's points. Sorting the cell index's entries costs the number of points in the box.
     /// Counting up to <paramref name="dense"/> of them decides between the two.
     /// </remarks>
     public static IReadOnlyList<long>? TimeOrderedAreas(

@@ -403,8 +403,8 @@ public sealed class SqliteRecordStore : IRecordStore
 
         // With a bounding box the conditions apply to "r", the records inside the box, so that the sort and the limit
         // run over index entries and only the rows of the page are read. A box with many points reads a page from
-        // each area it overlaps in time order (records_by_area); a box with few sorts all its entries of
-        // records_by_cell. See PlaceCellSql.TimeOrderedAreas.
+        // each area it overlaps, in time order, from records_by_area. A box with few points sorts all its entries of
+        // records_by_cell. PlaceCellSql.TimeOrderedAreas chooses between the two.
         var prefix = query.Box is null ? "" : "r.";
         var where = new StringBuilder();
         if (query.From is { } from)
